@@ -1,0 +1,1 @@
+"""The Podman side: finding or starting the API service, runtime checks, images."""

@@ -1,0 +1,1 @@
+"""Spec -> Podman: the kubelet-like part that creates, supervises and removes pods."""

@@ -1,0 +1,274 @@
+"""The static-pod folder: manifests/ is the source of truth, reconciled on every change.
+
+Like the kubelet's staticPodPath, but safer: a file that turns invalid keeps its last good
+pods running (with a warning condition naming ``file:line``) instead of killing them; two
+files declaring one pod are reported on both without flapping; a removed file deletes its
+pods, and a renamed file with the same content keeps them. Changes arrive from watchfiles
+as settled batches; a full resync runs at start and periodically so a missed event does no
+harm. Resyncs are serialised: the last one always sees the folder's final content.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tui.engine import Engine, PodKey
+from tui.errors import PodmanUnavailable, PodtuiError
+from tui.manifest import Document, ObjectIndex, ParsedFile, load_file, manifest_files
+from tui.reconciler.folder_watch import watch_manifests
+from tui.reconciler.object_lookup import IndexLookup
+from tui.reconciler.updates import FileProblems
+
+MAX_PROBLEMS_SHOWN = 3
+
+
+@dataclass
+class FileState:
+    """What we know about one manifest file: its parse, and its last good documents."""
+
+    signature: tuple[int, int, int]
+    parsed: ParsedFile
+    last_good: list[Document] = field(default_factory=list)
+
+
+def signature(path: Path) -> tuple[int, int, int] | None:
+    """(mtime_ns, size, inode): a change in any means the file must be read again."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+
+def pod_key(document: Document) -> PodKey:
+    """(namespace, name) of a Pod document."""
+    return (document.namespace or "default", document.name or "")
+
+
+class FolderReconciler:
+    """Keep the engine's pods equal to what the manifests folder declares."""
+
+    def __init__(self, engine: Engine, folder: Path | None = None) -> None:
+        self.engine = engine
+        self.folder = (folder or engine.settings.manifests_dir).resolve()
+        self.files: dict[Path, FileState] = {}
+        self.owners: dict[PodKey, Path] = {}
+        self.file_problems: dict[Path, list[str]] = {}
+        self._lock = asyncio.Lock()
+        self._again = False
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._stop = asyncio.Event()
+        self._first = True
+
+    async def start(self) -> None:
+        """Resync once, then follow changes and resync periodically."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        await self.resync()
+        self._tasks.append(asyncio.create_task(self._watch(), name="manifest-watch"))
+        self._tasks.append(asyncio.create_task(self._periodic(), name="manifest-resync"))
+
+    async def stop(self) -> None:
+        """Stop watching (pods keep running)."""
+        self._stop.set()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+
+    async def _watch(self) -> None:
+        async for changed in watch_manifests(self.folder, self._stop):
+            await self.resync(changed)
+
+    async def _periodic(self) -> None:
+        period = self.engine.settings.resync_seconds
+        while not self._stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), period)
+            if not self._stop.is_set():
+                await self.resync()
+
+    async def resync(self, changed: set[Path] | None = None) -> None:
+        """Bring pods in line with the folder; concurrent calls collapse into one more run."""
+        if self._lock.locked():
+            self._again = True
+        async with self._lock:
+            self._again = False
+            # Podman gone: the engine shows Unknown and reconnects; the next resync catches up
+            with contextlib.suppress(PodmanUnavailable):
+                await self._resync_once(changed)
+            if self._again:
+                self._again = False
+                await self._resync_once(None)
+
+    def _read_files(self, changed: set[Path] | None) -> None:
+        present = {path.resolve() for path in manifest_files(self.folder)}
+        for path in list(self.files):
+            if path not in present:
+                del self.files[path]
+        for path in present:
+            sig = signature(path)
+            if sig is None:
+                self.files.pop(path, None)
+                continue
+            state = self.files.get(path)
+            if (
+                state is not None
+                and state.signature == sig
+                and (changed is None or path not in changed)
+            ):
+                continue
+            parsed = load_file(path)
+            if state is None:
+                state = FileState(sig, parsed)
+                self.files[path] = state
+            state.signature, state.parsed = sig, parsed
+            if parsed.ok:
+                state.last_good = [d for d in parsed.documents if d.ok]
+            elif not state.last_good and self._first:
+                state.last_good = self._saved_documents(path)
+
+    def _saved_documents(self, path: Path) -> list[Document]:
+        """At start, an invalid file's last good pods come from the state directory."""
+        found: list[Document] = []
+        for pod in self.engine.supervisors.values():
+            if pod.record.manifest == str(path):
+                found.append(_document_from_obj(pod.record.spec, path))
+        specs_dir = self.engine.store.specs_dir
+        if specs_dir.is_dir():
+            for spec_file in specs_dir.glob("*.json"):
+                data = self.engine.store.load_spec(*spec_file.stem.split("_", 1))
+                if data and data.get("manifest") == str(path) and isinstance(data.get("pod"), dict):
+                    found.append(_document_from_obj(data["pod"], path))
+        return found
+
+    async def _resync_once(self, changed: set[Path] | None) -> None:
+        self._read_files(changed)
+        index = ObjectIndex()
+        for path in sorted(self.files):
+            for document in self.files[path].last_good:
+                if document.kind in ("ConfigMap", "Secret", "PersistentVolumeClaim"):
+                    index.add(document)
+        lookup = IndexLookup(index)
+        desired: dict[PodKey, tuple[Document, Path]] = {}
+        declared: dict[PodKey, list[Path]] = {}
+        problems_by_file: dict[Path, list[str]] = {}
+        for path in sorted(self.files):
+            state = self.files[path]
+            errors = [str(p) for p in state.parsed.problems if p.is_error]
+            for document in state.parsed.documents:
+                errors.extend(str(p) for p in document.problems if p.is_error)
+            problems_by_file[path] = errors
+            for document in state.last_good:
+                if document.kind != "Pod":
+                    continue
+                declared.setdefault(pod_key(document), []).append(path)
+        for key, paths in declared.items():
+            owner = self.owners.get(key)
+            if owner not in paths:
+                owner = paths[0]
+            self.owners[key] = owner
+            document = next(
+                d for d in self.files[owner].last_good if d.kind == "Pod" and pod_key(d) == key
+            )
+            desired[key] = (document, owner)
+            for other in paths:
+                if other != owner:
+                    message = f"{other}: pod {key[0]}/{key[1]} is also declared in {owner.name}; this declaration is ignored"
+                    problems_by_file.setdefault(other, []).append(message)
+                    problems_by_file.setdefault(owner, []).append(
+                        f"{owner}: pod {key[0]}/{key[1]} is also declared in {other.name}"
+                    )
+        for key in list(self.owners):
+            if key not in desired:
+                del self.owners[key]
+        self._publish_file_problems(problems_by_file)
+        existing = (
+            await self.engine.managed_podman_pods() if self._first or changed is None else None
+        )
+        results = await asyncio.gather(
+            *(
+                self._apply(key, document, path, lookup, problems_by_file.get(path, []), existing)
+                for key, (document, path) in desired.items()
+            ),
+            return_exceptions=True,
+        )
+        for result in results:
+            if isinstance(result, PodmanUnavailable):
+                raise result
+        await self._remove_undesired(set(desired), existing)
+        self._first = False
+
+    async def _apply(
+        self,
+        key: PodKey,
+        document: Document,
+        path: Path,
+        lookup: IndexLookup,
+        problems: list[str],
+        existing: dict[PodKey, dict[str, Any]] | None,
+    ) -> None:
+        shown = problems[:MAX_PROBLEMS_SHOWN]
+        try:
+            outcome = await self.engine.apply(
+                document.obj, lookup, str(path), existing=existing, problems=shown
+            )
+        except PodmanUnavailable:
+            raise
+        except PodtuiError as exc:
+            line = f"{path}:{document.line}: {exc}"
+            self.file_problems.setdefault(path, []).append(line)
+            self.engine._publish(FileProblems(str(path), self.file_problems[path]))
+            self.engine.set_problems(key[0], key[1], [line])
+            self.engine.log(f"pod {key[0]}/{key[1]}: refused: {exc}", "warning")
+            return
+        if outcome != "unchanged":
+            self.engine.log(f"pod {key[0]}/{key[1]}: {outcome} from {os.path.basename(path)}")
+
+    async def _remove_undesired(
+        self, desired: set[PodKey], existing: dict[PodKey, dict[str, Any]] | None
+    ) -> None:
+        candidates = set(self.engine.supervisors)
+        if existing is not None:
+            candidates |= set(existing)
+        for key in sorted(candidates - desired):
+            self.engine.log(f"pod {key[0]}/{key[1]}: its manifest is gone, deleting")
+            with contextlib.suppress(PodtuiError):
+                await self.engine.delete(*key)
+
+    def _publish_file_problems(self, problems_by_file: dict[Path, list[str]]) -> None:
+        for path in set(self.file_problems) | set(problems_by_file):
+            now = problems_by_file.get(path, [])
+            if self.file_problems.get(path) != now:
+                self.file_problems[path] = list(now)
+                self.engine._publish(FileProblems(str(path), list(now)))
+                if now:
+                    self.engine.log(
+                        f"{path.name}: {len(now)} problem(s), first: {now[0]}", "warning"
+                    )
+        for path in list(self.file_problems):
+            if path not in problems_by_file:
+                del self.file_problems[path]
+
+
+def _document_from_obj(obj: dict[str, Any], path: Path) -> Document:
+    """A Document for a spec recovered from the state directory (already validated once)."""
+    metadata = obj.get("metadata") or {}
+    return Document(
+        kind=str(obj.get("kind") or "Pod"),
+        api_version=str(obj.get("apiVersion") or "v1"),
+        name=metadata.get("name"),
+        namespace=metadata.get("namespace") or "default",
+        obj=obj,
+        raw=obj,
+        file=str(path),
+        index=0,
+        line=1,
+        problems=[],
+    )

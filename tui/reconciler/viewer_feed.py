@@ -1,0 +1,78 @@
+"""A viewer's view: pod status read from the reconciler's state directory as it changes.
+
+When another podtui reconciles the folder, this one must not touch the pods; it shows what
+the reconciler publishes instead (the same v1.Pod objects and events), following the
+state directory with watchfiles.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+from typing import Any
+
+from watchfiles import awatch
+
+from tui.engine import Engine
+from tui.reconciler.state_store import read_json
+from tui.reconciler.updates import EventRecorded, PodChanged, PodRemoved
+from tui.status.events import event_from_dict
+
+
+class ViewerFeed:
+    """Mirror the reconciler's pod snapshots into an engine that does not supervise."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.pods_dir = engine.store.pods_dir
+        self._task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
+        self._seen_events: dict[tuple[str, str], set[tuple[str, str, str, int]]] = {}
+
+    async def start(self) -> None:
+        """Load every snapshot, then follow changes."""
+        self.pods_dir.mkdir(parents=True, exist_ok=True)
+        for path in sorted(self.pods_dir.glob("*.json")):
+            self._load(path)
+        self._task = asyncio.create_task(self._follow(), name="viewer-feed")
+
+    async def stop(self) -> None:
+        """Stop following."""
+        self._stop.set()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+
+    async def _follow(self) -> None:
+        async for changes in awatch(self.pods_dir, step=30, stop_event=self._stop, recursive=False):
+            for _, raw in changes:
+                path = Path(raw)
+                if path.suffix == ".json" and not path.name.startswith("."):
+                    self._load(path)
+
+    def _load(self, path: Path) -> None:
+        namespace, _, name = path.stem.partition("_")
+        data = read_json(path)
+        key = (namespace, name)
+        if not isinstance(data, dict) or not isinstance(data.get("pod"), dict):
+            if not path.exists() and key in self.engine.pods:
+                del self.engine.pods[key]
+                self.engine._publish(PodRemoved(namespace, name))
+            return
+        pod: dict[str, Any] = data["pod"]
+        self.engine.pods[key] = pod
+        self.engine._publish(PodChanged(namespace, name, pod))
+        seen = self._seen_events.setdefault(key, set())
+        for raw in data.get("events") or []:
+            try:
+                event = event_from_dict(raw)
+            except Exception:  # noqa: BLE001 - a malformed event is skipped
+                continue
+            fingerprint = (event.reason, event.message, str(event.last_timestamp), event.count)
+            if fingerprint in seen:
+                continue
+            seen.add(fingerprint)
+            self.engine.recorder.load_json([raw])
+            self.engine._publish(EventRecorded(event))

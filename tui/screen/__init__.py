@@ -1,0 +1,1 @@
+"""The Textual app. The only package allowed to import Textual."""

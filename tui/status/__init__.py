@@ -1,0 +1,1 @@
+"""Podman state -> Kubernetes PodStatus, computed with the kubelet's rules."""
