@@ -21,9 +21,10 @@ from podman.errors import APIError, NotFound
 
 from tui.config import Settings
 from tui.errors import PodmanUnavailable
+from tui.podman.container_ops import stop_pod
 from tui.podman.gateway import PodmanGateway
 from tui.podman.oom_watch import OomWatcher
-from tui.podman.service import PodmanService
+from tui.podman.service import PodmanService, podman_env
 from tui.reconciler.backoff import Backoff
 from tui.reconciler.foreign_pods import foreign_pod_objects
 from tui.reconciler.image_puller import ImagePuller, PullProgress
@@ -201,7 +202,7 @@ class Engine:
 
     async def _connect(self) -> None:
         endpoint = await asyncio.to_thread(self.service.open)
-        gateway = PodmanGateway(endpoint)
+        gateway = PodmanGateway(endpoint, podman_env=podman_env(self.settings))
         try:
             version = await gateway.version()
         except Exception:
@@ -281,7 +282,7 @@ class Engine:
             listed = await self.gateway.call(
                 self.gateway.client.containers.list,
                 all=True,
-                filters={"label": [f"{LABEL_UID}={supervisor.record.uid}"]},
+                filters={"label": f"{LABEL_UID}={supervisor.record.uid}"},  # podman-py: one str
             )
             for container in listed:
                 if not supervisor.book.owns(container.id):
@@ -343,7 +344,8 @@ class Engine:
 
         def listing() -> dict[PodKey, dict[str, Any]]:
             found: dict[PodKey, dict[str, Any]] = {}
-            for pod in self.gateway.client.pods.list(filters={"label": [f"{LABEL_MANAGED}=true"]}):
+            # podman-py 5.8 turns a list value into its repr ("['a=b']"): pass one string
+            for pod in self.gateway.client.pods.list(filters={"label": f"{LABEL_MANAGED}=true"}):
                 labels = pod.attrs.get("Labels") or {}
                 key = (labels.get(LABEL_NAMESPACE, ""), labels.get(LABEL_NAME, ""))
                 found[key] = {
@@ -518,6 +520,49 @@ class Engine:
 
         return await self.gateway.call(read)
 
+    async def observe(self) -> None:
+        """Read-only: compute every managed pod's status from Podman and saved specs.
+
+        What ``get`` and ``describe`` use when no reconciler runs: nothing is started,
+        restarted or created, and waiting reasons only a supervisor knows (back-off) are
+        absent, as on a node whose kubelet is down.
+        """
+        existing = await self.managed_podman_pods()
+        snapshots = self.store.load_pods()
+        now = self.now()
+        for key, found in existing.items():
+            labels = found["labels"]
+            saved = self.store.load_spec(*key) or {}
+            spec = saved.get("pod") if isinstance(saved.get("pod"), dict) else None
+            uid = labels.get(LABEL_UID, "")
+            try:
+                instances, infra_running, pod_ip = await self._read_pod(found["id"], uid)
+            except (NotFound, APIError):
+                continue  # removed between the listing and the read
+            if spec is None:
+                spec = {
+                    "metadata": {"name": key[1], "namespace": key[0]},
+                    "spec": {"containers": [{"name": n, "image": ""} for n in sorted({i.name for i in instances})]},
+                }
+            created = parse_podman_time(found["attrs"].get("Created")) or now
+            record = PodRecord(
+                namespace=key[0],
+                name=key[1],
+                uid=uid,
+                spec=spec,
+                manifest=labels.get(LABEL_MANIFEST),
+                podman_pod_id=found["id"],
+                pod_ip=pod_ip,
+                created_at=created,
+                start_time=created,
+                sandbox_ready=infra_running,
+            )
+            observed_records(record, instances, self.oom)
+            self.pods[key] = self.pod_object(record, now)
+            snapshot = snapshots.get(f"{key[0]}_{key[1]}.json") or {}
+            with contextlib.suppress(Exception):
+                self.recorder.load_json(snapshot.get("events") or [])
+
     async def _refresh_files(self, supervisor: PodSupervisor) -> None:
         """Rewrite configMap/secret volume files in place (updated ConfigMaps reach mounts)."""
         from tui.reconciler import materialize
@@ -534,9 +579,16 @@ class Engine:
         await supervisor.terminate(grace)
 
     async def _remove_unsupervised(
-        self, key: PodKey, found: dict[str, Any], objects: ObjectLookup
+        self,
+        key: PodKey,
+        found: dict[str, Any],
+        objects: ObjectLookup,
+        grace: float | None = None,
     ) -> None:
-        """Remove a pod an earlier engine left, gracefully when its last spec is known."""
+        """Remove a pod an earlier engine left, gracefully when its last spec is known.
+
+        ``grace`` overrides the pod's own grace period (``delete --grace-period``).
+        """
         saved = self.store.load_spec(*key)
         if saved and isinstance(saved.get("pod"), dict):
             with contextlib.suppress(Exception):
@@ -545,11 +597,12 @@ class Engine:
                     plan, saved["pod"], saved.get("manifest"), found, None
                 )
                 await supervisor.detach()
-                await self._retire(supervisor)
+                await self._retire(supervisor, grace)
                 return
         pod_id = found["id"]
+        timeout = 30 if grace is None else max(0, int(grace))
         with contextlib.suppress(NotFound, APIError):
-            await self.gateway.call(lambda: self.gateway.client.pods.get(pod_id).stop(timeout=30))
+            await self.gateway.call(stop_pod, self.gateway.client, pod_id, timeout)
         with contextlib.suppress(NotFound, APIError):
             await self.gateway.call(lambda: self.gateway.client.pods.get(pod_id).remove(force=True))
 
@@ -561,7 +614,7 @@ class Engine:
             existing = await self.managed_podman_pods()
             if key not in existing:
                 return False
-            await self._remove_unsupervised(key, existing[key], _NoObjects())
+            await self._remove_unsupervised(key, existing[key], _NoObjects(), grace)
         else:
             self.log(f"pod {namespace}/{name}: deleting")
             self.changed(supervisor.record)
@@ -644,6 +697,32 @@ class _NoObjects:
 
     def persistent_volume_claim(self, namespace: str, name: str) -> None:
         return None
+
+
+def observed_records(record: PodRecord, instances: list[Any], oom: OomWatcher | None) -> None:
+    """Fill a record's containers from Podman alone (no supervisor knowledge)."""
+    from tui.reconciler.instances import InstanceBook
+    from tui.status.model import ContainerRecord
+
+    spec = record.spec.get("spec") or {}
+    for item in spec.get("initContainers") or []:
+        kind = "sidecar" if item.get("restartPolicy") == "Always" else "init"
+        record.containers[item["name"]] = ContainerRecord(item["name"], kind, item.get("image", ""))  # type: ignore[arg-type]
+    for item in spec.get("containers") or []:
+        record.containers[item["name"]] = ContainerRecord(item["name"], "app", item.get("image", ""))
+    book = InstanceBook(record, oom)
+    book.load(instances)
+    for container, item in zip(
+        list(record.containers.values()), [*(spec.get("initContainers") or []), *(spec.get("containers") or [])], strict=False
+    ):
+        current = container.current
+        if current is None:
+            continue
+        if current.state == "running":
+            container.started = True
+            container.ready = not item.get("readinessProbe")
+        elif container.kind == "init" and current.exit_code == 0:
+            container.ready = True
 
 
 def _event_for(event: dict[str, Any], key: PodKey) -> bool:

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import podman
+import requests
 from podman.errors import APIError
 
 from tui.errors import PodmanUnavailable
@@ -31,19 +32,35 @@ EVENT_TYPES = ["container", "pod"]
 
 
 def is_connection_error(exc: BaseException) -> bool:
-    """True when ``exc`` means the service is gone rather than that a request was refused."""
+    """True when ``exc`` means the service is gone rather than that a request was refused.
+
+    requests' errors are OSErrors too (even a body that is not JSON), so only connection
+    failures count: refused or missing socket, a connection dropped mid-response.
+    """
     if isinstance(exc, PodmanUnavailable):
         return True
     if isinstance(exc, APIError):
-        return getattr(exc, "response", None) is None and isinstance(exc.__cause__, OSError)
-    return isinstance(exc, OSError | ConnectionError)
+        cause = exc.__cause__
+        return getattr(exc, "response", None) is None and cause is not None and is_connection_error(cause)
+    if isinstance(exc, requests.exceptions.JSONDecodeError):
+        return False
+    return isinstance(
+        exc,
+        requests.exceptions.ConnectionError
+        | requests.exceptions.ChunkedEncodingError
+        | ConnectionError
+        | FileNotFoundError,
+    )
 
 
 class PodmanGateway:
     """Run podman-py calls on worker threads and stream Podman events to a callback."""
 
-    def __init__(self, endpoint: Endpoint, workers: int = WORKER_THREADS) -> None:
+    def __init__(
+        self, endpoint: Endpoint, workers: int = WORKER_THREADS, podman_env: dict[str, str] | None = None
+    ) -> None:
         self.endpoint = endpoint
+        self.podman_env = podman_env  # for podman CLI calls (CONTAINERS_CONF on hosts that need it)
         self.client = podman.PodmanClient(base_url=endpoint.url, timeout=120)
         # The event stream must not time out while idle, so it gets a client of its own.
         self._event_client = podman.PodmanClient(base_url=endpoint.url)
@@ -119,10 +136,15 @@ class PodmanGateway:
         ready.wait(timeout=10)
 
     def stop_events(self) -> None:
-        """Stop the event stream (closing the response unblocks the reader thread)."""
+        """Stop the event stream: shut its socket down, which unblocks the reader thread.
+
+        Closing the response alone is not enough: close() waits for the reader thread's
+        read to return, which on an idle stream is when the next event comes (never).
+        """
         self._events_stop.set()
         response, self._events_response = self._events_response, None
         if response is not None:
+            shutdown_stream(response)
             with contextlib.suppress(Exception):
                 response.close()
 
@@ -133,6 +155,15 @@ class PodmanGateway:
         for client in (self.client, self._event_client):
             with contextlib.suppress(Exception):
                 client.close()
+
+
+def shutdown_stream(response: Any) -> None:
+    """Shut down the socket under a streaming requests response (best effort)."""
+    import socket
+
+    with contextlib.suppress(Exception):
+        # requests -> urllib3 -> http.client -> socket file -> socket
+        response.raw._fp.fp.raw._sock.shutdown(socket.SHUT_RDWR)
 
 
 def podman_json(line: bytes) -> dict[str, Any]:

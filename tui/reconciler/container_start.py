@@ -8,7 +8,6 @@ StartError, plus the matching event.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import time
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 from podman.errors import APIError, NotFound
 
 from tui.errors import PodmanUnavailable
+from tui.podman.container_ops import stop_container
 from tui.reconciler import materialize
 from tui.reconciler.handlers import run_handler
 from tui.reconciler.image_puller import PullFailed
@@ -221,14 +221,8 @@ class ContainerStarter:
 
 async def stop_quietly(gateway, container_id: str, grace: float) -> None:  # type: ignore[no-untyped-def]
     """Stop a container with a grace period, ignoring one that is already gone."""
-    try:
-        await gateway.call(
-            lambda: gateway.client.containers.get(container_id).stop(timeout=int(grace))
-        )
-    except (NotFound, APIError):
-        pass
-    except asyncio.CancelledError:
-        raise
+    with contextlib.suppress(NotFound, APIError):
+        await gateway.call(stop_container, gateway.client, container_id, int(grace))
 
 
 def api_message(exc: BaseException) -> str:

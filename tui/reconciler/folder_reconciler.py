@@ -22,6 +22,7 @@ from tui.errors import PodmanUnavailable, PodtuiError
 from tui.manifest import Document, ObjectIndex, ParsedFile, load_file, manifest_files
 from tui.reconciler.folder_watch import watch_manifests
 from tui.reconciler.object_lookup import IndexLookup
+from tui.reconciler.pod_plan import LABEL_MANIFEST
 from tui.reconciler.updates import FileProblems
 
 MAX_PROBLEMS_SHOWN = 3
@@ -236,11 +237,18 @@ class FolderReconciler:
     ) -> None:
         candidates = set(self.engine.supervisors)
         if existing is not None:
-            candidates |= set(existing)
+            # Only pods made from this folder's files: another folder's pods (a second
+            # project on the same Podman) are not ours to delete.
+            candidates |= {key for key, found in existing.items() if self._from_here(found)}
         for key in sorted(candidates - desired):
             self.engine.log(f"pod {key[0]}/{key[1]}: its manifest is gone, deleting")
             with contextlib.suppress(PodtuiError):
                 await self.engine.delete(*key)
+
+    def _from_here(self, found: dict[str, Any]) -> bool:
+        """Whether a Podman pod was made from a manifest at the top of this folder."""
+        manifest = (found.get("labels") or {}).get(LABEL_MANIFEST)
+        return bool(manifest) and Path(manifest).parent == self.folder
 
     def _publish_file_problems(self, problems_by_file: dict[Path, list[str]]) -> None:
         for path in set(self.file_problems) | set(problems_by_file):

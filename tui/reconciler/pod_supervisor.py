@@ -61,6 +61,7 @@ class PodSupervisor:
         self._task: asyncio.Task[None] | None = None
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._initialized = False
+        self._finished = False  # sidecars and sandbox stopped after a terminal phase
         self._settled = asyncio.Event()
         self._done = asyncio.Event()
         for cplan in plan.container_plans():
@@ -201,6 +202,9 @@ class PodSupervisor:
         ):
             return
         if record.terminal_phase is not None:
+            # the status computation may have seen the end first (sidecars don't count)
+            if not self._finished:
+                await self._finish(record.terminal_phase)
             return
         if not await self._sync_init_containers():
             return
@@ -353,6 +357,7 @@ class PodSupervisor:
     async def _finish(self, phase: str) -> None:
         """Enter a terminal phase: stop sidecars (reverse order) and the sandbox; never restart."""
         self.record.terminal_phase = phase
+        self._finished = True
         await self.probes.stop_all()
         self.host.changed(self.record)
         await self.terminator.stop_sidecars()
@@ -415,6 +420,7 @@ class PodSupervisor:
                     for c in apps
                 ):
                     record.terminal_phase = "Failed" if failed else "Succeeded"
+                    self._finished = True
 
     def snapshot_state(self) -> dict[str, Any]:
         """Supervisor-only state persisted for viewers and restarts."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from podman.errors import APIError, NotFound
 
 from tui.errors import PodmanUnavailable
+from tui.podman.container_ops import stop_container, stop_pod
 from tui.reconciler import materialize
 from tui.reconciler.container_start import hook_failure_message
 from tui.reconciler.handlers import run_handler
@@ -101,9 +102,7 @@ class PodTerminator:
         remaining = max(deadline - time.monotonic(), MIN_GRACE)
         gateway = host.gateway
         with contextlib.suppress(NotFound, APIError):
-            await gateway.call(
-                lambda: gateway.client.containers.get(current.id).stop(timeout=math.ceil(remaining))
-            )
+            await gateway.call(stop_container, gateway.client, current.id, math.ceil(remaining))
         await sup.book.refresh(gateway, current.id)
         container.ready = False
         container.started = False
@@ -125,7 +124,7 @@ class PodTerminator:
         if pod_id is None:
             return
         with contextlib.suppress(NotFound, APIError):
-            await gateway.call(lambda: gateway.client.pods.get(pod_id).stop(timeout=int(MIN_GRACE)))
+            await gateway.call(stop_pod, gateway.client, pod_id, int(MIN_GRACE))
         sup.record.sandbox_ready = False
 
     async def remove_pod(self) -> None:

@@ -90,7 +90,7 @@ class ProbeWorker:
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
 
     async def _loop(self) -> None:
@@ -99,7 +99,12 @@ class ProbeWorker:
         if self.settings.initial_delay:
             await asyncio.sleep(self.settings.initial_delay)  # the probe's schedule, not a sync
         while True:
-            outcome = await self.run_handler(self.probe, self.settings.timeout)
+            try:
+                outcome = await self.run_handler(self.probe, self.settings.timeout)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a probe that cannot run has failed
+                outcome = HandlerResult(False, f"probe error: {exc}")
             if self._record(outcome) and self.kind in ("liveness", "startup") and not self.result:
                 return  # the container will be killed; a new instance gets a new worker
             if self.kind == "startup" and self.result:
