@@ -52,7 +52,7 @@ def cleanup_session(endpoint: Endpoint) -> None:
     import podman
 
     client = podman.PodmanClient(base_url=endpoint.url)
-    selector = {"label": [f"{TEST_LABEL}={SESSION_ID}"]}
+    selector = {"label": f"{TEST_LABEL}={SESSION_ID}"}  # podman-py: one string, not a list
     # best effort at teardown: whatever fails to go is found later by its label
     for pod in client.pods.list(filters=selector):
         with contextlib.suppress(Exception):

@@ -25,10 +25,12 @@ from tui.podman.container_ops import stop_pod
 from tui.podman.gateway import PodmanGateway
 from tui.podman.oom_watch import OomWatcher
 from tui.podman.service import PodmanService, podman_env
+from tui.reconciler import materialize
 from tui.reconciler.backoff import Backoff
 from tui.reconciler.foreign_pods import foreign_pod_objects
 from tui.reconciler.image_puller import ImagePuller, PullProgress
 from tui.reconciler.pod_plan import (
+    LABEL_FOLDER,
     LABEL_MANAGED,
     LABEL_MANIFEST,
     LABEL_NAME,
@@ -36,6 +38,7 @@ from tui.reconciler.pod_plan import (
     LABEL_SPEC_HASH,
     LABEL_UID,
     PodPlan,
+    folder_id,
 )
 from tui.reconciler.pod_supervisor import PodSupervisor
 from tui.reconciler.state_store import StateStore
@@ -60,6 +63,7 @@ PodKey = tuple[str, str]
 Listener = Callable[[EngineUpdate], None]
 RECONNECT_BACKOFF = (0.5, 10.0)
 MANIFEST_CONDITION = "podtui.io/ManifestValid"
+FOREIGN_ACTIONS = frozenset({"create", "remove", "start", "died", "stop"})
 
 
 def utcnow() -> datetime:
@@ -92,6 +96,7 @@ class Engine:
         self._reconnect_task: asyncio.Task[None] | None = None
         self._foreign_task: asyncio.Task[None] | None = None
         self._closing = False
+        self._network_ready: asyncio.Future[None] | None = None
         self.recorder.add_listener(self._on_event_recorded)
 
     # -- SupervisorHost -----------------------------------------------------------------------
@@ -128,6 +133,18 @@ class Engine:
     def now(self) -> datetime:
         """UTC now."""
         return utcnow()
+
+    async def ensure_network(self) -> None:
+        """Create (or check) the pods' network once per connection, not once per pod."""
+        if (
+            self._network_ready is None
+            or self._network_ready.done()
+            and self._network_ready.exception()
+        ):
+            self._network_ready = asyncio.ensure_future(
+                self.gateway.call(materialize.ensure_network, self.gateway.client, self.settings)
+            )
+        await asyncio.shield(self._network_ready)
 
     # -- listeners ------------------------------------------------------------------------------
 
@@ -209,6 +226,7 @@ class Engine:
             gateway.close()
             raise
         self.gateway = gateway
+        self._network_ready = None  # a new service may have lost it
         self.images = ImagePuller(gateway, self._on_pull_progress)
         self.version = version
         assert self._loop is not None
@@ -297,13 +315,9 @@ class Engine:
         action = str(event.get("Action") or event.get("status") or "")
         kind = event.get("Type")
         if attributes.get(LABEL_MANAGED) != "true":
-            if kind in ("pod", "container") and action in (
-                "create",
-                "remove",
-                "start",
-                "died",
-                "stop",
-            ):
+            if kind == "pod" and self._is_own_pod_name(str(attributes.get("name") or "")):
+                return  # pod events carry no labels: recognise our own pods by name
+            if kind in ("pod", "container") and action in FOREIGN_ACTIONS:
                 self._schedule_foreign_refresh()
             return
         if kind != "container":
@@ -315,6 +329,10 @@ class Engine:
         container_id = str(actor.get("ID") or event.get("id") or "")
         if container_id:
             supervisor.on_container_event(action, container_id)
+
+    def _is_own_pod_name(self, podman_name: str) -> bool:
+        namespace, _, name = podman_name.partition("_")
+        return bool(name) and (namespace, name) in self.supervisors
 
     # -- foreign pods -------------------------------------------------------------------------------
 
@@ -344,8 +362,10 @@ class Engine:
 
         def listing() -> dict[PodKey, dict[str, Any]]:
             found: dict[PodKey, dict[str, Any]] = {}
-            # podman-py 5.8 turns a list value into its repr ("['a=b']"): pass one string
-            for pod in self.gateway.client.pods.list(filters={"label": f"{LABEL_MANAGED}=true"}):
+            # podman-py 5.8 turns a list value into its repr ("['a=b']"): pass one string.
+            # Only this folder's pods: another folder on the same service owns its own.
+            selector = f"{LABEL_FOLDER}={folder_id(self.settings.manifests_dir)}"
+            for pod in self.gateway.client.pods.list(filters={"label": selector}):
                 labels = pod.attrs.get("Labels") or {}
                 key = (labels.get(LABEL_NAMESPACE, ""), labels.get(LABEL_NAME, ""))
                 found[key] = {
@@ -393,7 +413,8 @@ class Engine:
         ):
             await self._adopt(plan, pod, manifest, found, problems)
             return "unchanged"
-        await self._prepare_images(plan)
+        if supervisor is not None or found is not None:
+            await self._prepare_images(plan)  # a replacement pulls before the old pod stops
         outcome = "created"
         if supervisor is not None:
             self.log(f"pod {key[0]}/{key[1]}: spec changed, replacing")
@@ -542,7 +563,11 @@ class Engine:
             if spec is None:
                 spec = {
                     "metadata": {"name": key[1], "namespace": key[0]},
-                    "spec": {"containers": [{"name": n, "image": ""} for n in sorted({i.name for i in instances})]},
+                    "spec": {
+                        "containers": [
+                            {"name": n, "image": ""} for n in sorted({i.name for i in instances})
+                        ]
+                    },
                 }
             created = parse_podman_time(found["attrs"].get("Created")) or now
             record = PodRecord(
@@ -709,11 +734,15 @@ def observed_records(record: PodRecord, instances: list[Any], oom: OomWatcher | 
         kind = "sidecar" if item.get("restartPolicy") == "Always" else "init"
         record.containers[item["name"]] = ContainerRecord(item["name"], kind, item.get("image", ""))  # type: ignore[arg-type]
     for item in spec.get("containers") or []:
-        record.containers[item["name"]] = ContainerRecord(item["name"], "app", item.get("image", ""))
+        record.containers[item["name"]] = ContainerRecord(
+            item["name"], "app", item.get("image", "")
+        )
     book = InstanceBook(record, oom)
     book.load(instances)
     for container, item in zip(
-        list(record.containers.values()), [*(spec.get("initContainers") or []), *(spec.get("containers") or [])], strict=False
+        list(record.containers.values()),
+        [*(spec.get("initContainers") or []), *(spec.get("containers") or [])],
+        strict=False,
     ):
         current = container.current
         if current is None:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from conftest import apply, container, pod, state_of, statuses, until
+from lifecycle_helpers import apply, container, pod, state_of, statuses, until
 
 from tui.engine import Engine
 from tui.reconciler.updates import PodChanged
@@ -43,7 +43,9 @@ class Timeline:
         waiting = status["state"].get("waiting") or {}
         if waiting.get("message"):
             self.messages.append(waiting["message"])
-        record = self.engine.supervisors[("default", self.pod_name)].record.containers[self.container_name]
+        record = self.engine.supervisors[("default", self.pod_name)].record.containers[
+            self.container_name
+        ]
         current, previous = record.current, record.previous
         if (
             current is not None
@@ -70,7 +72,12 @@ async def test_always_restarts_with_doubling_backoff_and_keeps_siblings(engine: 
         ],
     }
     assert await apply(engine, "crash", spec) == "created"
-    await until(engine, lambda: statuses(pod(engine, "crash")).get("crasher", {}).get("restartCount", 0) >= 4, 60, "4 restarts")
+    await until(
+        engine,
+        lambda: statuses(pod(engine, "crash")).get("crasher", {}).get("restartCount", 0) >= 4,
+        60,
+        "4 restarts",
+    )
     current = pod(engine, "crash")
     steady = statuses(current)["steady"]
     assert steady["restartCount"] == 0 and "running" in steady["state"]
@@ -79,7 +86,9 @@ async def test_always_restarts_with_doubling_backoff_and_keeps_siblings(engine: 
     expected = {1: 0.0, 2: 0.5, 3: 1.0, 4: 2.0}
     for restart, wanted in expected.items():
         gap = timeline.gap(restart)
-        assert wanted - 0.05 <= gap <= wanted + 1.0, f"restart {restart}: gap {gap:.2f}s, wanted ~{wanted}s; {timeline.restarts}; {timeline.states}"
+        assert wanted - 0.05 <= gap <= wanted + 1.0, (
+            f"restart {restart}: gap {gap:.2f}s, wanted ~{wanted}s; {timeline.restarts}; {timeline.states}"
+        )
     reasons = [state for state, _ in timeline.states]
     assert "waiting:CrashLoopBackOff" in reasons
     assert any(
@@ -97,12 +106,22 @@ async def test_on_failure_restarts_failures_but_completes_on_success(engine: Eng
         "containers": [container("once", "if [ -f /tmp/flag ]; then exit 0; fi; exit 3")],
     }
     await apply(engine, "onfail", spec)
-    await until(engine, lambda: statuses(pod(engine, "onfail")).get("once", {}).get("restartCount", 0) >= 2, 30, "2 restarts")
+    await until(
+        engine,
+        lambda: statuses(pod(engine, "onfail")).get("once", {}).get("restartCount", 0) >= 2,
+        30,
+        "2 restarts",
+    )
     assert pod(engine, "onfail")["status"]["phase"] in ("Running", "Pending")
 
     spec_ok = {"restartPolicy": "OnFailure", "containers": [container("once", "echo done; exit 0")]}
     await apply(engine, "onfail-ok", spec_ok)
-    await until(engine, lambda: pod(engine, "onfail-ok").get("status", {}).get("phase") == "Succeeded", 30, "Succeeded")
+    await until(
+        engine,
+        lambda: pod(engine, "onfail-ok").get("status", {}).get("phase") == "Succeeded",
+        30,
+        "Succeeded",
+    )
     done = pod(engine, "onfail-ok")
     assert statuses(done)["once"]["restartCount"] == 0
     assert status_column(done) == "Completed"
@@ -111,7 +130,12 @@ async def test_on_failure_restarts_failures_but_completes_on_success(engine: Eng
 async def test_never_fails_the_pod_without_restarting(engine: Engine) -> None:
     spec = {"restartPolicy": "Never", "containers": [container("one", "exit 7")]}
     await apply(engine, "never", spec)
-    await until(engine, lambda: pod(engine, "never").get("status", {}).get("phase") == "Failed", 30, "Failed")
+    await until(
+        engine,
+        lambda: pod(engine, "never").get("status", {}).get("phase") == "Failed",
+        30,
+        "Failed",
+    )
     failed = pod(engine, "never")
     status = statuses(failed)["one"]
     assert status["restartCount"] == 0
@@ -126,6 +150,11 @@ async def test_never_fails_the_pod_without_restarting(engine: Engine) -> None:
 async def test_always_restarts_even_successful_exits(engine: Engine) -> None:
     spec = {"restartPolicy": "Always", "containers": [container("done", "exit 0")]}
     await apply(engine, "always-ok", spec)
-    await until(engine, lambda: statuses(pod(engine, "always-ok")).get("done", {}).get("restartCount", 0) >= 2, 30, "restarts")
+    await until(
+        engine,
+        lambda: statuses(pod(engine, "always-ok")).get("done", {}).get("restartCount", 0) >= 2,
+        30,
+        "restarts",
+    )
     last = statuses(pod(engine, "always-ok"))["done"]["lastState"]["terminated"]
     assert last["exitCode"] == 0 and last["reason"] == "Completed"

@@ -26,6 +26,8 @@ from tui.reconciler.updates import (
 from tui.session import Session
 from tui.status.kubectl_columns import status_column
 
+STABLE_SECONDS = 2.0  # how long the settled verdict must hold before --once exits
+
 # Waiting reasons that will not resolve by waiting a little longer.
 STUCK_REASONS = {
     "CrashLoopBackOff",
@@ -113,6 +115,33 @@ def healthy(pod: dict[str, Any]) -> bool:
     return phase == "Running" and settled(pod) and status_column(pod) == "Running"
 
 
+async def wait_stable(engine: Any, timeout: float) -> bool:
+    """Wait until every pod has settled and stayed settled for ``STABLE_SECONDS``.
+
+    A container that crashes right after it started reads as Running for a moment; only a
+    verdict that holds for a while is worth an exit code.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+
+    def all_settled() -> bool:
+        return all(settled(p) for p in engine.pods.values())
+
+    while True:
+        remaining = deadline - loop.time()
+        if remaining <= 0 or not await engine.wait_for(all_settled, remaining):
+            return False
+        verdict = {key: (status_column(p), healthy(p)) for key, p in engine.pods.items()}
+
+        def changed(verdict: dict[Any, tuple[str, bool]] = verdict) -> bool:
+            now = {key: (status_column(p), healthy(p)) for key, p in engine.pods.items()}
+            return now != verdict or not all_settled()
+
+        window = min(STABLE_SECONDS, max(0.0, deadline - loop.time()))
+        if not await engine.wait_for(changed, window):
+            return True
+
+
 async def serve(settings: Settings, once: bool, timeout: float) -> int:
     """Run until a signal (or, with ``once``, until settled)."""
     session = Session(settings, take_over=True)
@@ -137,9 +166,7 @@ async def serve(settings: Settings, once: bool, timeout: float) -> int:
                 return 1
         if once:
             engine = session.engine
-            done = await engine.wait_for(
-                lambda: all(settled(p) for p in engine.pods.values()), timeout
-            )
+            done = await wait_stable(engine, timeout)
             bad = [p for p in engine.pods.values() if not healthy(p)]
             for pod in engine.pods.values():
                 meta = pod["metadata"]

@@ -34,7 +34,9 @@ def stop_container(client: Any, container_id: str, timeout: int) -> bool:
 
 def stop_pod(client: Any, pod: str, timeout: int) -> bool:
     """Stop every container of a pod (infra included); False when the pod is gone."""
-    response = client.api.post(f"/pods/{pod}/stop", params={"t": int(timeout)}, timeout=int(timeout) + 60)
+    response = client.api.post(
+        f"/pods/{pod}/stop", params={"t": int(timeout)}, timeout=int(timeout) + 60
+    )
     if response.status_code in (200, 204, 304):
         return True
     if response.status_code == 404:

@@ -8,6 +8,7 @@ StartError, plus the matching event.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
 from typing import TYPE_CHECKING
@@ -121,6 +122,9 @@ class ContainerStarter:
             cplan.kind == "app" or container.current is None
         ) and container.waiting_reason != "CrashLoopBackOff":
             self._wait(container, "ContainerCreating")
+        if cplan.pod_ip_env and not await sup.infra_ready():
+            self._wait(container, "ContainerCreating")
+            return False
         labels = {**sup.plan.labels, LABEL_CONTAINER: cplan.name, LABEL_KIND: cplan.kind}
         try:
             container_id = await gateway.call(
@@ -146,14 +150,23 @@ class ContainerStarter:
             sup.later(f"create/{cplan.name}", host.settings.backoff_base)
             return False
         host.emit(record, "Normal", "Created", f"Created container {cplan.name}", path)
+        if not await sup.infra_ready():
+            return False
         start_error: str | None = None
+        sup.self_started.add(container_id)
         try:
             await gateway.call(lambda: gateway.client.containers.get(container_id).start())
         except PodmanUnavailable:
             raise
         except Exception as exc:  # noqa: BLE001
             start_error = api_message(exc)
-        instance = await sup.book.refresh(gateway, container_id)
+        # Read the result back in the background: an inspect right after a start waits on
+        # Podman's pod lock while a sibling starts (measured ~100 ms). Until it lands the
+        # instance reads as running since the start returned; a died event corrects it.
+        instance = sup.book.started_locally(
+            container_id, cplan.name, attempt, cplan.image, host.now(), start_error is None
+        )
+        asyncio.create_task(sup.book.refresh_quietly(gateway, container_id))
         container.waiting_reason = None
         container.waiting_message = None
         container.restart_count = attempt
@@ -173,6 +186,7 @@ class ContainerStarter:
                 return False
             sup.probes.start_for(cplan, container, container_id)
         host.changed(record)
+        sup.kick()  # what waited on this start (the next init container, a sidecar) may go on
         return True
 
     async def _post_start(

@@ -19,7 +19,7 @@ from typing import Any
 
 from tui.engine import Engine, PodKey
 from tui.errors import PodmanUnavailable, PodtuiError
-from tui.manifest import Document, ObjectIndex, ParsedFile, load_file, manifest_files
+from tui.manifest import Document, ObjectIndex, ParsedFile, Problem, load_file, manifest_files
 from tui.reconciler.folder_watch import watch_manifests
 from tui.reconciler.object_lookup import IndexLookup
 from tui.reconciler.pod_plan import LABEL_MANIFEST
@@ -44,6 +44,28 @@ def signature(path: Path) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+
+def is_blank(path: Path) -> bool:
+    """True for a file with nothing but white space in it."""
+    try:
+        return not path.read_bytes().strip()
+    except OSError:
+        return False
+
+
+def empty_file_problem(path: Path) -> ParsedFile:
+    """A parse result that keeps the last good pods of a file that became empty."""
+    problem = Problem(
+        str(path),
+        1,
+        1,
+        "<file>",
+        "Invalid value",
+        None,
+        "the file is empty; its pods keep running (delete the file to delete them)",
+    )
+    return ParsedFile(path=path, documents=[], problems=[problem], text_hash="")
 
 
 def pod_key(document: Document) -> PodKey:
@@ -130,7 +152,11 @@ class FolderReconciler:
                 state = FileState(sig, parsed)
                 self.files[path] = state
             state.signature, state.parsed = sig, parsed
-            if parsed.ok:
+            if parsed.ok and not parsed.documents and state.last_good and is_blank(path):
+                # An editor that truncates before writing shows an empty file for a moment;
+                # emptiness must not delete pods (deleting the file does).
+                state.parsed = empty_file_problem(path)
+            elif parsed.ok:
                 state.last_good = [d for d in parsed.documents if d.ok]
             elif not state.last_good and self._first:
                 state.last_good = self._saved_documents(path)
@@ -190,9 +216,9 @@ class FolderReconciler:
             if key not in desired:
                 del self.owners[key]
         self._publish_file_problems(problems_by_file)
-        existing = (
-            await self.engine.managed_podman_pods() if self._first or changed is None else None
-        )
+        # After the first pass every pod of this folder is supervised (or was deleted): a
+        # change only needs the listing again on a full resync, which also catches strays.
+        existing = await self.engine.managed_podman_pods() if self._first or changed is None else {}
         results = await asyncio.gather(
             *(
                 self._apply(key, document, path, lookup, problems_by_file.get(path, []), existing)
@@ -248,7 +274,7 @@ class FolderReconciler:
     def _from_here(self, found: dict[str, Any]) -> bool:
         """Whether a Podman pod was made from a manifest at the top of this folder."""
         manifest = (found.get("labels") or {}).get(LABEL_MANIFEST)
-        return bool(manifest) and Path(manifest).parent == self.folder
+        return isinstance(manifest, str) and Path(manifest).parent == self.folder
 
     def _publish_file_problems(self, problems_by_file: dict[Path, list[str]]) -> None:
         for path in set(self.file_problems) | set(problems_by_file):

@@ -16,7 +16,7 @@ from watchfiles import Change, DefaultFilter, awatch
 
 from tui.manifest import is_manifest_file
 
-SETTLE_MS = 80  # quiet time that ends a batch
+SETTLE_MS = 25  # quiet time that ends a batch (a half-written file fails validation anyway)
 MAX_BATCH_MS = 1600  # never hold a batch longer than this, even under constant writes
 
 

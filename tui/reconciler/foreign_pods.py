@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from podman.errors import NotFound
+from podman.errors import APIError, NotFound
 
 from tui.reconciler.pod_plan import LABEL_MANAGED
 from tui.status.model import ContainerRecord, PodRecord
@@ -76,13 +76,13 @@ def foreign_pod_objects(client: Any, now: datetime) -> dict[str, dict[str, Any]]
             continue
         try:
             attrs = client.pods.get(pod.id).attrs
-        except NotFound:
+        except (NotFound, APIError):  # gone since the listing (Podman 4 answers 500 then)
             continue
         containers = []
         for member in attrs.get("Containers") or []:
             try:
                 containers.append(client.containers.get(member["Id"]).attrs)
-            except (NotFound, KeyError):
+            except (NotFound, APIError, KeyError):
                 continue
         record = foreign_record(attrs, containers)
         found[record.name] = build_pod_object(record, now)

@@ -96,7 +96,9 @@ async def _run_exec_cli(
 def _exec_result(command: list[str], code: int, output: bytes) -> HandlerResult:
     text = output.decode(errors="replace")[:OUTPUT_LIMIT]
     if code != 0:
-        return HandlerResult(False, f"command {command!r} exited with {code}: {text.strip()}".strip())
+        return HandlerResult(
+            False, f"command {command!r} exited with {code}: {text.strip()}".strip()
+        )
     return HandlerResult(True, text)
 
 

@@ -26,6 +26,7 @@ class InstanceBook:
         self._by_name: dict[str, dict[int, ContainerInstance]] = {}
         self._names_by_id: dict[str, str] = {}
         self._start_errors: dict[str, str] = {}
+        self.on_refreshed = None  # type: ignore[var-annotated]  # set by the supervisor
 
     def start_failed(self, instance: ContainerInstance, message: str, when) -> None:  # type: ignore[no-untyped-def]
         """Podman 4.3 leaves a container that failed to start as "created" with no error:
@@ -85,6 +86,44 @@ class InstanceBook:
         record.previous = previous[-1] if previous else None
         if record.current is not None:
             record.restart_count = max(record.restart_count, record.current.attempt)
+
+    def started_locally(
+        self,
+        container_id: str,
+        name: str,
+        attempt: int,
+        image: str,
+        when,
+        running: bool,  # type: ignore[no-untyped-def]
+    ) -> ContainerInstance:
+        """What a start call just told us, recorded without asking Podman again."""
+        known = self._by_name.get(name, {}).get(attempt)
+        if known is not None and known.id == container_id and known.state == "exited":
+            return known  # it already died and was read back: keep the truth
+        instance = ContainerInstance(
+            id=container_id,
+            name=name,
+            attempt=attempt,
+            state="running" if running else "created",
+            image=image,
+            created_at=when,
+            started_at=when if running else None,
+        )
+        self.put(instance)
+        return instance
+
+    async def refresh_quietly(self, gateway: PodmanGateway, container_id: str) -> None:
+        """``refresh`` for background use: a lost service is noticed elsewhere."""
+        from tui.errors import PodmanUnavailable
+
+        try:
+            if await self.refresh(gateway, container_id) is not None:
+                record = self.record
+                # the owner publishes on its next change; nudge it through the record's host
+                if self.on_refreshed is not None:
+                    self.on_refreshed(record)
+        except PodmanUnavailable:
+            return
 
     def record_for(self, instance: ContainerInstance) -> ContainerRecord | None:
         """The record an instance belongs to."""

@@ -258,6 +258,18 @@ def create_pod(client: Any, plan: PodPlan) -> str:
         raise
 
 
+def start_infra(client: Any, pod_id: str) -> None:
+    """Start the pod's infra container only (a pod start would also start the containers
+    being created at the same moment)."""
+    infra = client.pods.get(pod_id).attrs.get("InfraContainerID")
+    if not infra:
+        client.api.post(f"/pods/{pod_id}/start").raise_for_status()
+        return
+    response = client.api.post(f"/containers/{infra}/start")
+    if response.status_code not in (204, 304):
+        response.raise_for_status()
+
+
 def pod_ip(client: Any, podman_pod: str) -> str | None:
     """The pod IP: the infra container's address (the host's for hostNetwork); None if not up."""
     pod = client.pods.get(podman_pod)

@@ -8,7 +8,9 @@ refused while translating, before anything is created.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from tui.status.model import ContainerKind
@@ -20,6 +22,7 @@ LABEL_NAME = "io.podtui.name"
 LABEL_UID = "io.podtui.uid"
 LABEL_MANIFEST = "io.podtui.manifest"  # absolute path of the manifest file
 LABEL_SPEC_HASH = "io.podtui.spec-hash"
+LABEL_FOLDER = "io.podtui.folder"  # which manifests folder owns the pod (see folder_id)
 LABEL_CONTAINER = "io.podtui.container"  # the Kubernetes container name
 LABEL_KIND = "io.podtui.kind"  # init | sidecar | app
 LABEL_ATTEMPT = "io.podtui.attempt"  # 0, 1, 2, ... (one Podman container per attempt)
@@ -31,6 +34,12 @@ LABEL_SECRET_ENV = "io.podtui.secret-env"  # the env var a Podman secret feeds
 # ``fieldRef: status.podIP`` before the pod IP is known: replaced at create time. A NUL byte
 # cannot occur in a manifest string, so the mark never collides with user data.
 POD_IP_MARK = "\x00podtui-pod-ip\x00"
+
+
+def folder_id(manifests_dir: Path) -> str:
+    """A short stable id of a manifests folder, so that two folders sharing one Podman
+    service never adopt or delete each other's pods."""
+    return hashlib.sha256(str(manifests_dir.resolve()).encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)

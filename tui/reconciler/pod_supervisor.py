@@ -54,6 +54,7 @@ class PodSupervisor:
         self.plan = plan
         self.record = record
         self.book = InstanceBook(record, getattr(host, "oom", None))
+        self.book.on_refreshed = host.changed
         self.starter = ContainerStarter(self)
         self.probes = ProbeSet(self)
         self.terminator = PodTerminator(self)
@@ -62,6 +63,8 @@ class PodSupervisor:
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._initialized = False
         self._finished = False  # sidecars and sandbox stopped after a terminal phase
+        self._infra_task: asyncio.Task[None] | None = None
+        self.self_started: set[str] = set()  # containers we started: their start event is ours
         self._settled = asyncio.Event()
         self._done = asyncio.Event()
         for cplan in plan.container_plans():
@@ -161,7 +164,10 @@ class PodSupervisor:
 
     def on_container_event(self, action: str, container_id: str) -> None:
         """A Podman event for one of our containers: refresh it and sync."""
-        if action in ("died", "start", "oom", "remove", "stop", "kill", "cleanup"):
+        if action == "start" and container_id in self.self_started:
+            self.self_started.discard(container_id)  # the starter reads it back itself
+            return
+        if action in ("died", "start", "oom", "remove"):
             asyncio.create_task(self._refresh(container_id, action))
 
     async def _refresh(self, container_id: str, action: str) -> None:
@@ -197,6 +203,7 @@ class PodSupervisor:
             return
         if (
             not record.sandbox_ready
+            and self._infra_task is None
             and record.terminal_phase is None
             and not await self._create_sandbox()
         ):
@@ -223,7 +230,7 @@ class PodSupervisor:
             self.later("sandbox", SANDBOX_RETRY)
             return False
         try:
-            await gateway.call(materialize.ensure_network, client, self.host.settings)
+            await self.host.ensure_network()
             await gateway.call(materialize.ensure_volumes, client, plan)
             for item in plan.file_volumes:
                 await gateway.call(materialize.write_file_volume, item)
@@ -232,29 +239,46 @@ class PodSupervisor:
                     await gateway.call(materialize.ensure_secret_env, client, secret)
             if record.podman_pod_id is None:
                 record.podman_pod_id = await gateway.call(materialize.create_pod, client, plan)
-            await gateway.call(self._start_infra, record.podman_pod_id)
-            record.pod_ip = await gateway.call(materialize.pod_ip, client, plan.podman_name)
         except PodmanUnavailable:
             raise
         except Exception as exc:  # noqa: BLE001 - reported on the pod, retried
-            self.host.emit(
-                record, "Warning", "FailedCreatePodSandBox", f"Failed to create pod sandbox: {exc}"
-            )
-            self.later("sandbox", SANDBOX_RETRY)
+            self._sandbox_failed(exc)
             return False
+        # Containers are created only once the infra container runs: created alongside it,
+        # each waits on Podman's pod lock (measured: 0.26 s -> 0.6 s for two containers).
+        self._infra_task = asyncio.create_task(self._start_infra(record.podman_pod_id))
+        return await self.infra_ready()
+
+    def _sandbox_failed(self, exc: BaseException) -> None:
+        self.host.emit(
+            self.record, "Warning", "FailedCreatePodSandBox", f"Failed to create pod sandbox: {exc}"
+        )
+        self.later("sandbox", SANDBOX_RETRY)
+
+    async def _start_infra(self, pod_id: str) -> None:
+        gateway, record = self.host.gateway, self.record
+        await gateway.call(materialize.start_infra, gateway.client, pod_id)
+        record.pod_ip = await gateway.call(
+            materialize.pod_ip, gateway.client, self.plan.podman_name
+        )
         record.sandbox_ready = True
         self.host.changed(record)
-        return True
 
-    def _start_infra(self, pod_id: str) -> None:
-        pod = self.host.gateway.client.pods.get(pod_id)
-        infra = pod.attrs.get("InfraContainerID")
-        if infra:
-            container = self.host.gateway.client.containers.get(infra)
-            if container.status != "running":
-                container.start()
-        else:
-            pod.start()
+    async def infra_ready(self) -> bool:
+        """Wait for the infra container (pod network and IP); False when it failed to start."""
+        task = self._infra_task
+        if task is None:
+            return self.record.sandbox_ready
+        try:
+            await asyncio.shield(task)
+        except PodmanUnavailable:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the sandbox is retried
+            if self._infra_task is task:
+                self._infra_task = None
+                self._sandbox_failed(exc)
+            return False
+        return True
 
     async def _sync_init_containers(self) -> bool:
         """Run init containers in order and start sidecars; True once the pod is initialized."""

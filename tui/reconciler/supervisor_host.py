@@ -40,3 +40,6 @@ class SupervisorHost(Protocol):
 
     def now(self) -> datetime:
         """The current time (UTC, timezone-aware)."""
+
+    async def ensure_network(self) -> None:
+        """Make sure the pods' network exists (cached by the host)."""

@@ -22,6 +22,7 @@ from tui.reconciler.pod_plan import (
     LABEL_ANNOTATIONS,
     LABEL_ATTEMPT,
     LABEL_CONTAINER,
+    LABEL_FOLDER,
     LABEL_KIND,
     LABEL_MANAGED,
     LABEL_MANIFEST,
@@ -34,6 +35,7 @@ from tui.reconciler.pod_plan import (
     LABEL_VOLUME_KIND,
     ContainerPlan,
     PodPlan,
+    folder_id,
 )
 from tui.reconciler.translate_base import (
     MappingLookup,
@@ -59,7 +61,7 @@ RESERVED_LABELS = frozenset(
     {
         LABEL_MANAGED, LABEL_NAMESPACE, LABEL_NAME, LABEL_UID, LABEL_MANIFEST, LABEL_SPEC_HASH,
         LABEL_CONTAINER, LABEL_KIND, LABEL_ATTEMPT, LABEL_ANNOTATIONS, LABEL_VOLUME_KIND,
-        LABEL_VOLUME, LABEL_SECRET_ENV,
+        LABEL_VOLUME, LABEL_SECRET_ENV, LABEL_FOLDER,
     }
 )  # fmt: skip
 # Accepted, with no effect on one node: field -> why.
@@ -174,7 +176,7 @@ def _check_spec(spec: dict[str, Any], warnings: list[str]) -> None:
 
 
 def _labels(
-    meta: dict[str, Any], uid: str, digest: str, manifest_path: str | None
+    meta: dict[str, Any], uid: str, digest: str, manifest_path: str | None, folder: str
 ) -> dict[str, str]:
     own = {str(k): str(v) for k, v in as_dict(meta.get("labels")).items()}
     for key in own:
@@ -187,6 +189,7 @@ def _labels(
         LABEL_NAME: str(meta["name"]),
         LABEL_UID: uid,
         LABEL_SPEC_HASH: digest,
+        LABEL_FOLDER: folder,
     }
     if manifest_path:
         labels[LABEL_MANIFEST] = manifest_path
@@ -244,7 +247,7 @@ def translate_pod(
     digest = spec_hash({**pod, "metadata": meta}, objects)
     uid = pod_uid(namespace, name, digest)
     podman_name = f"{namespace}_{name}"
-    labels = _labels(meta, uid, digest, manifest_path)
+    labels = _labels(meta, uid, digest, manifest_path, folder_id(settings.manifests_dir))
     annotations = {str(k): str(v) for k, v in as_dict(meta.get("annotations")).items()}
     containers = as_list(spec.get("containers"))
     init_containers = as_list(spec.get("initContainers"))
