@@ -41,7 +41,11 @@ def is_connection_error(exc: BaseException) -> bool:
         return True
     if isinstance(exc, APIError):
         cause = exc.__cause__
-        return getattr(exc, "response", None) is None and cause is not None and is_connection_error(cause)
+        return (
+            getattr(exc, "response", None) is None
+            and cause is not None
+            and is_connection_error(cause)
+        )
     if isinstance(exc, requests.exceptions.JSONDecodeError):
         return False
     return isinstance(
@@ -57,7 +61,10 @@ class PodmanGateway:
     """Run podman-py calls on worker threads and stream Podman events to a callback."""
 
     def __init__(
-        self, endpoint: Endpoint, workers: int = WORKER_THREADS, podman_env: dict[str, str] | None = None
+        self,
+        endpoint: Endpoint,
+        workers: int = WORKER_THREADS,
+        podman_env: dict[str, str] | None = None,
     ) -> None:
         self.endpoint = endpoint
         self.podman_env = podman_env  # for podman CLI calls (CONTAINERS_CONF on hosts that need it)

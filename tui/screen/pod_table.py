@@ -1,0 +1,378 @@
+"""The pod list: one keyed row per pod, updated cell by cell so nothing flickers.
+
+Rows carry ``kubectl get pods -o wide`` wording from ``tui.status.kubectl_columns``; every
+pod the app knows is kept here (``entries``) and the filter decides which of them have a
+row. Only cells whose text changed are touched, and the once-a-second tick rewrites just
+the AGE and RESTARTS ("ago") cells.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import DataTable
+from textual.widgets.data_table import RowDoesNotExist
+
+from tui.status.kubectl_columns import (
+    age_column,
+    ip_column,
+    ports_column,
+    ready_column,
+    restarts_column,
+    status_color,
+    status_column,
+)
+from tui.status.pod_status import MANIFEST_ANNOTATION
+
+MANIFEST_CONDITION = "podtui.io/ManifestValid"
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("NAMESPACE", "namespace"),
+    ("NAME", "name"),
+    ("READY", "ready"),
+    ("STATUS", "status"),
+    ("RESTARTS", "restarts"),
+    ("AGE", "age"),
+    ("IP", "ip"),
+    ("PORTS", "ports"),
+    ("MANIFEST", "manifest"),
+)
+#: Row colours by status category (k9s-like: healthy rows plain, trouble stands out).
+ROW_STYLES: dict[str, str] = {
+    "running": "",
+    "pending": "#e0a030",
+    "error": "#ff6060",
+    "completed": "grey50",
+    "unknown": "#b080d0",
+}
+STATUS_STYLES: dict[str, str] = {**ROW_STYLES, "running": "#50c878"}
+
+
+def pod_key(namespace: str, name: str) -> str:
+    """The row key of a pod."""
+    return f"{namespace}/{name}"
+
+
+def manifest_problem(pod: dict[str, Any]) -> str | None:
+    """The first manifest error of a pod whose file turned invalid (None when valid)."""
+    for condition in (pod.get("status") or {}).get("conditions") or []:
+        if condition.get("type") == MANIFEST_CONDITION and condition.get("status") == "False":
+            message = str(condition.get("message") or "invalid manifest")
+            return message.split("; ")[0]
+    return None
+
+
+@dataclass
+class PodEntry:
+    """One pod as the UI knows it: the latest v1.Pod object and whether podtui manages it."""
+
+    namespace: str
+    name: str
+    pod: dict[str, Any]
+    managed: bool = True
+    offline: bool = False  # restored from the state directory while Podman is unreachable
+    cells: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def key(self) -> str:
+        """``namespace/name``."""
+        return pod_key(self.namespace, self.name)
+
+    @property
+    def read_only(self) -> bool:
+        """Foreign Podman pods are shown, never changed."""
+        return not self.managed
+
+    @property
+    def manifest(self) -> str | None:
+        """The manifest file this pod came from, if any."""
+        annotations = (self.pod.get("metadata") or {}).get("annotations") or {}
+        value = annotations.get(MANIFEST_ANNOTATION)
+        return str(value) if value else None
+
+    @property
+    def podman_name(self) -> str:
+        """The Podman pod's name: ``{namespace}_{name}`` for managed pods."""
+        return f"{self.namespace}_{self.name}" if self.managed else self.name
+
+    @property
+    def problem(self) -> str | None:
+        """The first manifest error, if the file is invalid."""
+        return manifest_problem(self.pod)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """The pod's labels."""
+        return dict((self.pod.get("metadata") or {}).get("labels") or {})
+
+    @property
+    def status_text(self) -> str:
+        """kubectl's STATUS column."""
+        return status_column(self.pod)
+
+
+def _label_terms(query: str) -> list[tuple[str, str, str]] | None:
+    """``app=web,tier!=db`` as (key, op, value) terms; None when the query is not a selector."""
+    if "=" not in query:
+        return None
+    terms = []
+    for part in query.split(","):
+        match = re.fullmatch(r"\s*([^=!\s]+)\s*(==|=|!=)\s*(\S*)\s*", part)
+        if match is None:
+            return None
+        key, op, value = match.groups()
+        terms.append((key, "!=" if op == "!=" else "=", value))
+    return terms
+
+
+def matches(entry: PodEntry, query: str, namespace: str | None) -> bool:
+    """Whether a pod passes the namespace and the ``/`` filter (name, ``label=value``, status)."""
+    if namespace is not None and entry.namespace != namespace:
+        return False
+    text = query.strip()
+    if not text:
+        return True
+    negate = text.startswith("!")
+    if negate:
+        text = text[1:].strip()
+    terms = _label_terms(text)
+    if terms is not None:
+        labels = entry.labels
+        found = all(
+            (labels.get(key) == value) if op == "=" else (labels.get(key) != value)
+            for key, op, value in terms
+        )
+    else:
+        needle = text.lower()
+        found = any(
+            needle in hay.lower()
+            for hay in (entry.name, entry.status_text, entry.key, Path(entry.manifest or "").name)
+        )
+    return found != negate
+
+
+class PodTable(DataTable[Text]):
+    """Pods, one keyed row each; the cursor stays on its pod whatever moves."""
+
+    DEFAULT_CSS = """
+    PodTable { height: 1fr; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="pods.down", tooltip="Next pod"),
+        Binding("k", "cursor_up", "Up", show=False, id="pods.up", tooltip="Previous pod"),
+        Binding("g", "scroll_top", "Top", show=False, id="pods.top", tooltip="First pod"),
+        Binding("G", "scroll_bottom", "Bottom", show=False, id="pods.bottom", tooltip="Last pod"),
+    ]
+
+    @dataclass
+    class PodSelected(Message):
+        """The cursor moved to another pod (``key`` None when the list is empty)."""
+
+        pod_table: PodTable
+        key: str | None
+
+        @property
+        def control(self) -> PodTable:
+            """The table."""
+            return self.pod_table
+
+    def __init__(self, clock: Callable[[], datetime], **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        self.clock = clock
+        self.entries: dict[str, PodEntry] = {}
+        self.query_text = ""
+        self.namespace: str | None = None
+        self._selected: str | None = None
+        for label, key in COLUMNS:
+            self.add_column(label, key=key)
+
+    # -- reading -----------------------------------------------------------------------
+    @property
+    def selected(self) -> PodEntry | None:
+        """The pod under the cursor."""
+        return self.entries.get(self._selected) if self._selected else None
+
+    @property
+    def visible_keys(self) -> list[str]:
+        """Row keys in display order."""
+        return [str(row.key.value) for row in self.ordered_rows]
+
+    def entry(self, key: str) -> PodEntry | None:
+        """A pod by key, shown or filtered out."""
+        return self.entries.get(key)
+
+    def cell_text(self, key: str, column: str) -> str:
+        """What a cell shows (for tests and the command palette)."""
+        return self.get_cell(key, column).plain
+
+    # -- changes -----------------------------------------------------------------------
+    def upsert(self, entry: PodEntry) -> None:
+        """Add or update a pod; only changed cells are rewritten."""
+        old = self.entries.get(entry.key)
+        if old is not None:
+            entry.cells = old.cells
+        self.entries[entry.key] = entry
+        shown = entry.key in self.rows
+        if not matches(entry, self.query_text, self.namespace):
+            if shown:
+                self._remove_row(entry.key)
+            return
+        cells = self._cells(entry, self.clock())
+        if shown:
+            for column, value in cells.items():
+                self._set_cell(entry, column, value)
+        else:
+            self._add_row(entry, cells)
+            self._resort()
+        self._sync_selection()
+
+    def forget(self, key: str) -> None:
+        """Forget a pod."""
+        self.entries.pop(key, None)
+        if key in self.rows:
+            self._remove_row(key)
+        self._sync_selection()
+
+    def set_filter(self, query: str | None = None, namespace: str | None | bool = False) -> None:
+        """Change the ``/`` filter and/or the namespace (``False`` keeps it); rows follow."""
+        if query is not None:
+            self.query_text = query
+        if namespace is not False:
+            self.namespace = namespace  # type: ignore[assignment]
+        now = self.clock()
+        added = False
+        for key, entry in self.entries.items():
+            wanted = matches(entry, self.query_text, self.namespace)
+            if wanted and key not in self.rows:
+                self._add_row(entry, self._cells(entry, now))
+                added = True
+            elif not wanted and key in self.rows:
+                self._remove_row(key)
+        if added:
+            self._resort()
+        self._sync_selection()
+
+    def tick(self) -> None:
+        """Once a second: AGE and "(12s ago)" move on; nothing else is touched."""
+        now = self.clock()
+        for key in self.visible_keys:
+            entry = self.entries[key]
+            self._set_cell(entry, "age", self._styled(entry, age_column(entry.pod, now)))
+            self._set_cell(
+                entry, "restarts", self._styled(entry, restarts_column(entry.pod, now))
+            )
+
+    def select(self, key: str) -> bool:
+        """Move the cursor to a pod's row (False when it has none)."""
+        try:
+            index = self.get_row_index(key)
+        except RowDoesNotExist:
+            return False
+        self.move_cursor(row=index, animate=False)
+        self._sync_selection()
+        return True
+
+    def title(self) -> str:
+        """k9s-style: ``Pods(all)[3] </web>``."""
+        namespace = self.namespace or "all"
+        text = f" Pods({namespace})[{self.row_count}] "
+        if self.query_text:
+            text += f"</{self.query_text}> "
+        return text
+
+    # -- internals -----------------------------------------------------------------------
+    def _styled(self, entry: PodEntry, text: str, column: str = "") -> Text:
+        category = "unknown" if entry.offline else status_color(entry.status_text)
+        style = STATUS_STYLES[category] if column == "status" else ROW_STYLES[category]
+        return Text(text, style=style)
+
+    def _cells(self, entry: PodEntry, now: datetime) -> dict[str, Text]:
+        pod = entry.pod
+        status = "Unknown" if entry.offline else entry.status_text
+        name = self._styled(entry, entry.name)
+        if entry.problem:
+            name.append(" ⚠", style="bold #e0c040")
+        if entry.read_only:
+            name.append(" ro", style="dim italic")
+        namespace = self._styled(entry, entry.namespace)
+        if entry.read_only:
+            namespace.stylize("dim")
+        return {
+            "namespace": namespace,
+            "name": name,
+            "ready": self._styled(entry, ready_column(pod)),
+            "status": self._styled(entry, status, "status"),
+            "restarts": self._styled(entry, restarts_column(pod, now)),
+            "age": self._styled(entry, age_column(pod, now)),
+            "ip": self._styled(entry, ip_column(pod)),
+            "ports": self._styled(entry, ports_column(pod)),
+            "manifest": self._styled(entry, Path(entry.manifest).name if entry.manifest else "-"),
+        }
+
+    def _set_cell(self, entry: PodEntry, column: str, value: Text) -> None:
+        signature = f"{value.markup}"
+        if entry.cells.get(column) == signature:
+            return
+        entry.cells[column] = signature
+        self.update_cell(entry.key, column, value, update_width=True)
+
+    def _add_row(self, entry: PodEntry, cells: dict[str, Text]) -> None:
+        entry.cells = {column: value.markup for column, value in cells.items()}
+        self.add_row(*(cells[key] for _, key in COLUMNS), key=entry.key)
+        self.border_title = self.title()
+
+    def _remove_row(self, key: str) -> None:
+        index = self.get_row_index(key)
+        cursor = self.cursor_row
+        self.remove_row(key)
+        if index < cursor:
+            # the rows below moved up: keep the cursor on the pod it was on
+            self.move_cursor(row=cursor - 1, animate=False)
+        self.border_title = self.title()
+
+    def _resort(self) -> None:
+        selected = self._selected
+        self.sort("namespace", "name", key=lambda values: (values[0].plain, values[1].plain))
+        if selected is not None and selected in self.rows:
+            self.move_cursor(row=self.get_row_index(selected), animate=False)
+
+    def _sync_selection(self) -> None:
+        key: str | None = None
+        if self.row_count:
+            row = min(max(self.cursor_row, 0), self.row_count - 1)
+            key = str(self.ordered_rows[row].key.value)
+        if key != self._selected:
+            self._selected = key
+            self.post_message(self.PodSelected(self, key))
+
+    def on_data_table_row_highlighted(self, message: DataTable.RowHighlighted) -> None:
+        """The cursor moved: tell the screen which pod is selected now."""
+        message.stop()
+        self._sync_selection()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        """Hovering a pod with an invalid manifest shows its first error."""
+        row = event.style.meta.get("row") if event.style else None
+        problem = None
+        if isinstance(row, int) and 0 <= row < self.row_count:
+            entry = self.entries.get(str(self.ordered_rows[row].key.value))
+            problem = entry.problem if entry else None
+        self.tooltip = f"⚠ {problem}" if problem else None
+
+    def action_scroll_top(self) -> None:
+        """First pod."""
+        if self.row_count:
+            self.move_cursor(row=0)
+
+    def action_scroll_bottom(self) -> None:
+        """Last pod."""
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1)

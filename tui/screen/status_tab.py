@@ -1,0 +1,241 @@
+"""The Status tab: phase, conditions, each container's state and probes, image pulls.
+
+Everything is computed from the v1.Pod object (what ``kubectl get -o yaml`` would show),
+laid out for reading rather than for copying; pulls show as progress bars while an image
+of this pod is being fetched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Label, ProgressBar, Static
+
+from tui.screen.pod_table import STATUS_STYLES, PodEntry
+from tui.status.kubectl_columns import status_color
+from tui.status.timestamps import since
+
+LABEL_STYLE = "bold #8fb0d0"
+
+
+def normalise_image(image: str) -> str:
+    """``busybox`` -> ``busybox:latest`` (digests and explicit tags are kept)."""
+    last = image.rsplit("/", 1)[-1]
+    if "@" in image or ":" in last:
+        return image
+    return f"{image}:latest"
+
+
+def image_matches(reference: str, image: str) -> bool:
+    """Whether a pull of ``reference`` fetches the pod's ``image`` (short names match too)."""
+    ref, wanted = normalise_image(reference), normalise_image(image)
+    return ref == wanted or ref.endswith("/" + wanted)
+
+
+def pod_images(pod: Mapping[str, Any]) -> list[str]:
+    """Every image the pod's containers (init containers included) use."""
+    spec = pod.get("spec") or {}
+    found: list[str] = []
+    for container in [*(spec.get("initContainers") or []), *(spec.get("containers") or [])]:
+        image = str(container.get("image") or "")
+        if image and image not in found:
+            found.append(image)
+    return found
+
+
+def _probe_text(kind: str, probe: Mapping[str, Any]) -> str:
+    """``liveness http-get :http/healthz delay=0s timeout=1s period=5s #failure=3``."""
+    if "httpGet" in probe:
+        action = probe["httpGet"]
+        how = f"http-get {action.get('scheme', 'HTTP').lower()}://:{action.get('port')}{action.get('path', '/')}"
+    elif "tcpSocket" in probe:
+        how = f"tcp-socket :{probe['tcpSocket'].get('port')}"
+    elif "exec" in probe:
+        how = "exec " + " ".join(str(part) for part in probe["exec"].get("command") or [])
+    elif "grpc" in probe:
+        how = f"grpc :{probe['grpc'].get('port')}"
+    else:
+        how = "?"
+    return (
+        f"{kind} {how} delay={probe.get('initialDelaySeconds', 0)}s "
+        f"timeout={probe.get('timeoutSeconds', 1)}s period={probe.get('periodSeconds', 10)}s "
+        f"#success={probe.get('successThreshold', 1)} #failure={probe.get('failureThreshold', 3)}"
+    )
+
+
+def _state_text(state: Mapping[str, Any] | None, now: datetime) -> Text:
+    if not state:
+        return Text("-", style="dim")
+    if "running" in state:
+        started = state["running"].get("startedAt")
+        return Text.assemble(("Running", STATUS_STYLES["running"]), f" since {since(started, now)}")
+    if "waiting" in state:
+        waiting = state["waiting"]
+        reason = str(waiting.get("reason") or "Waiting")
+        text = Text(reason, style=STATUS_STYLES[status_color(reason)])
+        if waiting.get("message"):
+            text.append(f": {waiting['message']}", style="dim")
+        return text
+    if "terminated" in state:
+        ended = state["terminated"]
+        reason = str(ended.get("reason") or "Terminated")
+        text = Text(f"Terminated: {reason}", style=STATUS_STYLES[status_color(reason)])
+        text.append(f" (exit {ended.get('exitCode', '?')})")
+        if ended.get("finishedAt"):
+            text.append(f" {since(ended['finishedAt'], now)} ago", style="dim")
+        if ended.get("message"):
+            text.append(f": {ended['message']}", style="dim")
+        return text
+    return Text("-", style="dim")
+
+
+def _pairs(rows: list[tuple[str, RenderableType]]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style=LABEL_STYLE, no_wrap=True)
+    table.add_column()
+    for label, value in rows:
+        table.add_row(Text(label), Text(value) if isinstance(value, str) else value)
+    return table
+
+
+def status_renderable(entry: PodEntry, now: datetime) -> RenderableType:
+    """The whole tab (minus pull bars) for one pod."""
+    pod = entry.pod
+    status = pod.get("status") or {}
+    spec = pod.get("spec") or {}
+    phase = "Unknown" if entry.offline else str(status.get("phase") or "Unknown")
+    shown = "Unknown" if entry.offline else entry.status_text
+    parts: list[RenderableType] = []
+    summary = Text.assemble(
+        (f"{entry.namespace}/{entry.name}", "bold"),
+        "  ",
+        (shown, STATUS_STYLES[status_color(shown)]),
+        ("  (read-only: not created by podtui)" if entry.read_only else "", "dim italic"),
+    )
+    parts.append(summary)
+    if entry.offline:
+        parts.append(Text("Podman cannot be reached: last known state", style="#b080d0"))
+    if entry.problem:
+        parts.append(Text(f"⚠ manifest invalid (the pod keeps running): {entry.problem}", style="bold #e0c040"))
+    parts.append(
+        _pairs(
+            [
+                ("Phase", phase),
+                ("Pod IP", str(status.get("podIP") or "<none>")),
+                ("Started", f"{since(status.get('startTime'), now)} ago" if status.get("startTime") else "-"),
+                ("QoS", str(status.get("qosClass") or "-")),
+                ("Manifest", entry.manifest or "-"),
+            ]
+        )
+    )
+    conditions = Table(title="Conditions", title_justify="left", title_style=LABEL_STYLE, box=None, padding=(0, 2, 0, 0))
+    for header in ("TYPE", "STATUS", "REASON", "LAST TRANSITION", "MESSAGE"):
+        conditions.add_column(header, style="", header_style="bold", no_wrap=header != "MESSAGE")
+    for condition in status.get("conditions") or []:
+        value = str(condition.get("status") or "")
+        conditions.add_row(
+            Text(str(condition.get("type") or "")),
+            Text(value, style=STATUS_STYLES["running"] if value == "True" else STATUS_STYLES["error"]),
+            Text(str(condition.get("reason") or "")),
+            Text(f"{since(condition.get('lastTransitionTime'), now)} ago" if condition.get("lastTransitionTime") else "-"),
+            Text(str(condition.get("message") or "")),
+        )
+    parts.append(Text(""))
+    parts.append(conditions)
+    statuses = {
+        str(item.get("name")): item
+        for item in [*(status.get("initContainerStatuses") or []), *(status.get("containerStatuses") or [])]
+    }
+    init_names = {str(item.get("name")) for item in spec.get("initContainers") or []}
+    for container in [*(spec.get("initContainers") or []), *(spec.get("containers") or [])]:
+        name = str(container.get("name"))
+        item = statuses.get(name, {})
+        kind = "init" if name in init_names else "container"
+        if name in init_names and container.get("restartPolicy") == "Always":
+            kind = "sidecar"
+        rows: list[tuple[str, RenderableType]] = [
+            ("Image", str(container.get("image") or "")),
+            ("State", _state_text(item.get("state"), now)),
+            ("Last State", _state_text(item.get("lastState"), now)),
+            ("Ready", str(bool(item.get("ready"))).lower()),
+            ("Restarts", str(item.get("restartCount", 0))),
+        ]
+        probes = [
+            _probe_text(kind_name, container[field])
+            for kind_name, field in (("startup", "startupProbe"), ("liveness", "livenessProbe"), ("readiness", "readinessProbe"))
+            if isinstance(container.get(field), Mapping)
+        ]
+        rows.append(("Probes", "\n".join(probes) if probes else "-"))
+        parts.append(Text(""))
+        parts.append(Text.assemble((f"{name}", "bold"), (f"  ({kind})", "dim")))
+        parts.append(_pairs(rows))
+    return Group(*parts)
+
+
+class PullBar(Vertical):
+    """One image being pulled: its name and a progress bar (bytes, or layers)."""
+
+    DEFAULT_CSS = """
+    PullBar { height: auto; }
+    PullBar Label { color: $text-muted; }
+    """
+
+    def __init__(self, reference: str) -> None:
+        super().__init__()
+        self.reference = reference
+
+    def compose(self) -> ComposeResult:
+        yield Label(f"pulling {self.reference}", markup=False)
+        yield ProgressBar(show_eta=False)
+
+    def show(self, done: int, total: int, layers: str) -> None:
+        """Move the bar."""
+        self.query_one(Label).update(f"pulling {self.reference}  {layers}")
+        self.query_one(ProgressBar).update(total=total or None, progress=done)
+
+
+class StatusTab(VerticalScroll):
+    """The selected pod's status, re-rendered when it changes (and each second for ages)."""
+
+    def compose(self) -> ComposeResult:
+        yield Vertical(id="pulls")
+        yield Static(id="status-body")
+
+    def show(self, entry: PodEntry | None, now: datetime) -> None:
+        """Render one pod (or the empty hint)."""
+        body = self.query_one("#status-body", Static)
+        if entry is None:
+            body.update(Text("No pod selected.", style="dim"))
+            return
+        body.update(status_renderable(entry, now))
+
+    def show_pulls(self, entry: PodEntry | None, pulls: Mapping[str, Any]) -> None:
+        """Progress bars for this pod's images that are being pulled right now."""
+        container = self.query_one("#pulls", Vertical)
+        images = pod_images(entry.pod) if entry is not None else []
+        active = {
+            reference: progress
+            for reference, progress in pulls.items()
+            if not progress.done and any(image_matches(reference, image) for image in images)
+        }
+        for bar in list(container.query(PullBar)):
+            if bar.reference not in active:
+                bar.remove()
+        existing = {bar.reference: bar for bar in container.query(PullBar)}
+        for reference, progress in active.items():
+            found = existing.get(reference)
+            bar = found if found is not None else PullBar(reference)
+            if found is None:
+                container.mount(bar)
+            layers = f"{progress.layers_done}/{progress.layers_total} layers"
+            if progress.bytes_total:
+                bar.call_after_refresh(bar.show, progress.bytes_done, progress.bytes_total, layers)
+            else:
+                bar.call_after_refresh(bar.show, progress.layers_done, progress.layers_total, layers)
