@@ -97,6 +97,7 @@ class Engine:
         self._foreign_task: asyncio.Task[None] | None = None
         self._closing = False
         self._network_ready: asyncio.Future[None] | None = None
+        self.reconciling = False  # set by the session that holds the folder lock
         self.recorder.add_listener(self._on_event_recorded)
 
     # -- SupervisorHost -----------------------------------------------------------------------
@@ -705,8 +706,10 @@ class Engine:
                 await supervisor.detach()
         self._flush()
         self.store.flush()
-        with contextlib.suppress(OSError):
-            self.store.save_backoff(self.restart_backoff.export())
+        if self.supervisors or self.reconciling:
+            # only a supervising engine knows the current back-offs; a viewer's copy is stale
+            with contextlib.suppress(OSError):
+                self.store.save_backoff(self.restart_backoff.export())
         if self.gateway is not None:
             self.gateway.close()
         self.oom.stop()

@@ -52,6 +52,7 @@ class Session:
             await self.viewer.stop()
             self.viewer = None
         self.reconciler = FolderReconciler(self.engine)
+        self.engine.reconciling = True
         self.engine._publish(
             RoleChanged("reconciler", f"reconciling {self.settings.manifests_dir}")
         )

@@ -93,7 +93,9 @@ class ContainerStarter:
             self._wait(container, "ErrImagePull", str(exc))
             host.emit(record, "Warning", "Failed", f'Failed to pull image "{ref}": {exc}', path)
             host.emit(record, "Warning", "Failed", "Error: ErrImagePull", path)
-            sup.later(f"image/{cplan.name}", backoff.remaining(key, now) or backoff.current(key))
+            # ErrImagePull shows until the next sync, which then finds the pull in back-off
+            # and shows ImagePullBackOff until the back-off expires (the kubelet's rhythm).
+            sup.later(f"image/{cplan.name}", min(1.0, backoff.current(key) / 2))
             return False
         self._pull_failed_at.pop(key, None)
         backoff.reset(key)
