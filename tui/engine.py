@@ -37,8 +37,10 @@ from tui.reconciler.pod_plan import (
     LABEL_NAMESPACE,
     LABEL_SPEC_HASH,
     LABEL_UID,
+    PODMAN_POD_ANNOTATION,
     PodPlan,
     folder_id,
+    podman_pod_name,
 )
 from tui.reconciler.pod_supervisor import PodSupervisor
 from tui.reconciler.state_store import StateStore
@@ -195,6 +197,14 @@ class Engine:
     def pod_object(self, record: PodRecord, now: datetime | None = None) -> dict[str, Any]:
         """The v1.Pod for a record, with podtui's manifest-problem condition when there is one."""
         pod = build_pod_object(record, now or self.now())
+        if record.managed:
+            supervisor = self.supervisors.get((record.namespace, record.name))
+            podman_name = (
+                supervisor.plan.podman_name
+                if supervisor is not None
+                else podman_pod_name(record.namespace, record.name, self.settings.manifests_dir)
+            )
+            pod["metadata"].setdefault("annotations", {})[PODMAN_POD_ANNOTATION] = podman_name
         if record.problems:
             conditions = pod["status"].setdefault("conditions", [])
             conditions.append(
@@ -332,8 +342,7 @@ class Engine:
             supervisor.on_container_event(action, container_id)
 
     def _is_own_pod_name(self, podman_name: str) -> bool:
-        namespace, _, name = podman_name.partition("_")
-        return bool(name) and (namespace, name) in self.supervisors
+        return podman_name.endswith("_" + folder_id(self.settings.manifests_dir)[:8])
 
     # -- foreign pods -------------------------------------------------------------------------------
 

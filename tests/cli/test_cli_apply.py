@@ -25,6 +25,7 @@ from cli_helpers import (
 from conftest import CliFolder
 
 from tui.config import DEMO_IMAGE
+from tui.reconciler.pod_plan import podman_pod_name
 
 pytestmark = pytest.mark.podman
 
@@ -39,7 +40,7 @@ def test_apply_file_created_unchanged_configured(
     assert "nothing restarts containers" in first.err  # no reconciler runs: said once
     installed = cli.manifests / "web.yaml"
     assert installed.read_bytes() == source.read_bytes()
-    assert pods_named(cli.url, f"default_{name}")
+    assert pods_named(cli.url, podman_pod_name("default", name, cli.manifests))
 
     again = podtui(capsys, "apply", "-f", str(source))
     assert (again.code, again.out) == (0, f"pod/{name} unchanged\n")

@@ -10,6 +10,8 @@ import pytest
 from cli_helpers import container, pod_doc, pods_named, podtui, unique, write_manifest
 from conftest import CliFolder
 
+from tui.reconciler.pod_plan import podman_pod_name
+
 pytestmark = pytest.mark.podman
 
 # Writes TERM to a host file when it gets SIGTERM, then exits cleanly.
@@ -43,11 +45,11 @@ def test_delete_is_graceful_and_removes_the_manifest(
     assert (result.code, result.out) == (0, f'pod "{name}" deleted\n'), result.err
     assert (out / "signal").read_text() == "TERM\n"  # it got SIGTERM and exited by itself
     assert took < 20, f"took {took:.1f}s: waited for the 30s grace period instead"
-    assert not pods_named(cli.url, f"default_{name}")
+    assert not pods_named(cli.url, podman_pod_name("default", name, cli.manifests))
     # its document is gone from the shared file; the neighbour's stays and keeps running
     remaining = (cli.manifests / "two.yaml").read_text()
     assert name not in remaining and other in remaining
-    assert pods_named(cli.url, f"default_{other}")
+    assert pods_named(cli.url, podman_pod_name("default", other, cli.manifests))
     again = podtui(capsys, "delete", "pod", name, "-y")
     assert again.code == 1
     assert again.err.strip() == f'Error from server (NotFound): pods "{name}" not found'
@@ -66,7 +68,7 @@ def test_delete_grace_period_overrides_the_pods(
     took = time.monotonic() - started
     assert result.code == 0 and result.out == f'pod "{name}" deleted\n', result.err
     assert took < 20, f"took {took:.1f}s: the pod's 60s grace period was used"
-    assert not pods_named(cli.url, f"default_{name}")
+    assert not pods_named(cli.url, podman_pod_name("default", name, cli.manifests))
     assert not (cli.manifests / "stubborn.yaml").exists()
 
 
@@ -79,7 +81,7 @@ def test_delete_by_file(cli: CliFolder, tmp_path: Path, capsys: Any) -> None:
     assert result.code == 0, result.err
     assert result.out.splitlines() == ['configmap "cfg" deleted', f'pod "{name}" deleted']
     assert not list(cli.manifests.iterdir())
-    assert not pods_named(cli.url, f"default_{name}")
+    assert not pods_named(cli.url, podman_pod_name("default", name, cli.manifests))
     gone = podtui(capsys, "delete", "-f", str(source), "-y")
     assert gone.code == 1
     assert f'error when deleting "{source}": pods "{name}" not found' in gone.err

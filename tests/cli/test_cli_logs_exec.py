@@ -9,6 +9,8 @@ import pytest
 from cli_helpers import SLEEPER, container, pod_doc, podtui, unique, wait_logged, write_manifest
 from conftest import CliFolder
 
+from tui.reconciler.pod_plan import podman_pod_name
+
 pytestmark = pytest.mark.podman
 
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z ")
@@ -35,8 +37,12 @@ def chatty(module_folder: CliFolder, tmp_path_factory: pytest.TempPathFactory) -
         from tui.cli.main import main
 
         assert main(["apply", "-f", str(source)]) == 0
-    wait_logged(module_folder.url, f"default_{name}", "a", "a3")
-    wait_logged(module_folder.url, f"default_{name}", "b", "b2")
+    wait_logged(
+        module_folder.url, podman_pod_name("default", name, module_folder.manifests), "a", "a3"
+    )
+    wait_logged(
+        module_folder.url, podman_pod_name("default", name, module_folder.manifests), "b", "b2"
+    )
     return name
 
 

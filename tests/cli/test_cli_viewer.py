@@ -22,6 +22,7 @@ from cli_helpers import (
 )
 from conftest import CliFolder
 
+from tui.reconciler.pod_plan import podman_pod_name
 from tui.reconciler.state_store import read_json
 
 pytestmark = pytest.mark.podman
@@ -42,7 +43,9 @@ def test_apply_returns_once_serve_created_the_pod(
     assert (result.code, result.out) == (0, f"pod/{name} created\n"), result.err
     assert "nothing restarts" not in result.err  # serve supervises: no such note
     assert (served.manifests / "viewed.yaml").exists()
-    assert pods_named(served.url, f"default_{name}")  # serve made it before we returned
+    assert pods_named(
+        served.url, podman_pod_name("default", name, served.manifests)
+    )  # serve made it before we returned
     snapshot = read_json(served.settings.state_dir / "pods" / f"default_{name}.json")
     assert snapshot is not None
     got = json.loads(podtui(capsys, "get", "pod", name, "-o", "json").out)
@@ -55,7 +58,7 @@ def test_apply_returns_once_serve_created_the_pod(
     deleted = podtui(capsys, "delete", "pod", name, "-y")
     assert deleted.out == f'pod "{name}" deleted\n', deleted.err
     assert not (served.manifests / "viewed.yaml").exists()
-    assert not pods_named(served.url, f"default_{name}")
+    assert not pods_named(served.url, podman_pod_name("default", name, served.manifests))
 
 
 def test_logs_previous_and_follow_across_restarts(
@@ -65,7 +68,7 @@ def test_logs_previous_and_follow_across_restarts(
     name = unique("crashy")
     source = write_manifest(tmp_path / "crashy.yaml", pod_doc(name, [container("app", CRASHER)]))
     assert podtui(capsys, "apply", "-f", str(source)).code == 0
-    wait_logged(served.url, f"default_{name}", "app", "attempt")
+    wait_logged(served.url, podman_pod_name("default", name, served.manifests), "app", "attempt")
     follower = Process(["logs", "-f", name], served.env)
     try:
         follower.wait_for_line(lambda line: line == "attempt")
@@ -81,7 +84,9 @@ def test_logs_previous_and_follow_across_restarts(
                 and "running" in pod["status"]["containerStatuses"][0]["state"]
             ),
         )
-        wait_logged(served.url, f"default_{name}", "app", "attempt")
+        wait_logged(
+            served.url, podman_pod_name("default", name, served.manifests), "app", "attempt"
+        )
         previous = podtui(capsys, "logs", name, "--previous")
         assert previous.out == "attempt\nbye\n", previous.err
         current = podtui(capsys, "logs", name)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from folder_helpers import atomic_rename_over, pod_yaml, podman_pods, running, uid, until, write
 
-from tui.reconciler.pod_plan import folder_id
+from tui.reconciler.pod_plan import folder_id, podman_pod_name
 from tui.reconciler.updates import FileProblems
 from tui.session import Session
 
@@ -186,7 +186,8 @@ async def test_fifty_writes_in_a_second_converge(
     assert engine.pods[("default", "burst-4")]["metadata"]["labels"]["n"] == "49"
     await session.reconciler.resync()
     managed = podman_pods(engine, f"io.podtui.folder={folder_id(session.settings.manifests_dir)}")
-    assert managed == ["default_burst-4"], f"orphans left: {managed}"
+    wanted = [podman_pod_name("default", "burst-4", session.settings.manifests_dir)]
+    assert managed == wanted, f"orphans left: {managed}"
 
 
 async def test_an_emptied_file_keeps_its_pods(

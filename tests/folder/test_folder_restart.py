@@ -13,7 +13,7 @@ from folder_helpers import cleanup, pod_yaml, podman_pods, running, uid, until, 
 
 from tui.config import Settings
 from tui.podman.service import podman_env
-from tui.reconciler.pod_plan import folder_id
+from tui.reconciler.pod_plan import folder_id, podman_pod_name
 from tui.reconciler.updates import ConnectionChanged, PodChanged
 from tui.session import Session
 from tui.status.kubectl_columns import status_column
@@ -110,7 +110,7 @@ async def test_removed_manifest_while_away_deletes_its_pod(
             30,
         )
         assert podman_pods(second.engine, f"io.podtui.folder={folder_id(folder)}") == [
-            "default_stay"
+            podman_pod_name("default", "stay", folder)
         ]
     finally:
         await cleanup(second)
@@ -266,6 +266,8 @@ async def test_podman_service_killed_and_restarted(
         assert uid(engine, "survivor") == before
         assert restarts(engine.pods[("default", "survivor")]) == 0
         await session.reconciler.resync()
-        assert podman_pods(engine, f"io.podtui.folder={folder_id(folder)}") == ["default_survivor"]
+        assert podman_pods(engine, f"io.podtui.folder={folder_id(folder)}") == [
+            podman_pod_name("default", "survivor", folder)
+        ]
     finally:
         await cleanup(session)

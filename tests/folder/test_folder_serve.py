@@ -13,6 +13,7 @@ from folder_helpers import pod_yaml, write
 
 from tui.config import Settings
 from tui.podman.service import Endpoint
+from tui.reconciler.pod_plan import podman_pod_name
 
 pytestmark = pytest.mark.podman
 REPO = Path(__file__).resolve().parents[2]
@@ -50,7 +51,7 @@ def test_serve_once_succeeds_when_everything_runs(
     assert any("pod default/serve-ok: created from ok.yaml" in line for line in lines), lines
     assert any(line.endswith("pod default/serve-ok: Running") for line in lines), lines
     assert "Traceback" not in done.stderr
-    pod = podman_client.pods.get("default_serve-ok")
+    pod = podman_client.pods.get(podman_pod_name("default", "serve-ok", settings.manifests_dir))
     assert pod.attrs["State"] == "Running"  # --once leaves pods running
 
 
@@ -94,4 +95,5 @@ def test_serve_stops_cleanly_on_sigterm_leaving_pods(
     assert process.returncode == 0, err
     assert "stopping (pods keep running)" in out
     assert "Traceback" not in err
-    assert podman_client.pods.get("default_serve-long").attrs["State"] == "Running"
+    name = podman_pod_name("default", "serve-long", settings.manifests_dir)
+    assert podman_client.pods.get(name).attrs["State"] == "Running"

@@ -158,3 +158,28 @@ async def test_always_restarts_even_successful_exits(engine: Engine) -> None:
     )
     last = statuses(pod(engine, "always-ok"))["done"]["lastState"]["terminated"]
     assert last["exitCode"] == 0 and last["reason"] == "Completed"
+
+
+async def test_active_deadline_fails_the_pod(engine: Engine) -> None:
+    spec = {
+        "activeDeadlineSeconds": 2,
+        "terminationGracePeriodSeconds": 2,
+        "containers": [container("long", "sleep 3600")],
+    }
+    await apply(engine, "deadline", spec)
+    await until(
+        engine,
+        lambda: pod(engine, "deadline").get("status", {}).get("phase") == "Failed",
+        20,
+        "Failed",
+    )
+    status = pod(engine, "deadline")["status"]
+    assert status["reason"] == "DeadlineExceeded"
+    assert "longer than the specified deadline" in status["message"]
+    await until(
+        engine,
+        lambda: "terminated" in statuses(pod(engine, "deadline"))["long"]["state"],
+        20,
+        "stopped",
+    )
+    assert statuses(pod(engine, "deadline"))["long"]["restartCount"] == 0

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from translate_helpers import container, pod, translate
+from translate_helpers import container, pod, translate, web_pod_name
 
 
 @pytest.mark.parametrize(
@@ -58,8 +58,8 @@ def test_every_attempt_has_restart_policy_no_and_attempt_labels(tmp_path: Path) 
         plan.podman_name, plan.podman_container_name("main", 3), 3, None, {"x": "y"}
     )
     assert body["restart_policy"] == "no"
-    assert body["name"] == "default_web_main_3"
-    assert body["pod"] == "default_web"
+    assert body["name"] == (web_pod_name(tmp_path) + "_main_3")
+    assert body["pod"] == web_pod_name(tmp_path)
     assert body["labels"]["io.podtui.attempt"] == "3"
     assert body["labels"]["io.podtui.container"] == "main"
     assert body["labels"]["x"] == "y"

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from translate_helpers import config_map, container, lookup, pod, secret, translate
+from translate_helpers import config_map, container, lookup, pod, secret, translate, web_pod_name
 
 from tui.reconciler.translate import TranslationError, spec_hash
 
@@ -17,10 +17,9 @@ def test_pod_identity_and_labels(tmp_path: Path) -> None:
     manifest = pod(containers=[container("main"), container("side")])
     manifest["metadata"]["annotations"] = {"note": "hi"}
     plan = translate(manifest, tmp_path)
-    assert plan.podman_name == "default_web"
-    assert (
-        plan.pod_body["name"] == "default_web"
-        and plan.pod_body["infra_name"] == "default_web_infra"
+    assert plan.podman_name == web_pod_name(tmp_path)
+    assert plan.pod_body["name"] == web_pod_name(tmp_path) and plan.pod_body["infra_name"] == (
+        web_pod_name(tmp_path) + "_infra"
     )
     labels = plan.pod_body["labels"]
     assert labels["app"] == "web"  # the manifest's own labels, as they are
@@ -33,7 +32,7 @@ def test_pod_identity_and_labels(tmp_path: Path) -> None:
     assert json.loads(labels["io.podtui.annotations"]) == {"note": "hi"}
     assert [c.name for c in plan.containers] == ["main", "side"]
     assert all(c.body["labels"]["io.podtui.uid"] == plan.uid for c in plan.containers)
-    assert plan.podman_container_name("side", 2) == "default_web_side_2"
+    assert plan.podman_container_name("side", 2) == (web_pod_name(tmp_path) + "_side_2")
 
 
 def test_pods_in_other_namespaces_never_clash(tmp_path: Path) -> None:
@@ -274,4 +273,4 @@ def test_uid_is_deterministic_per_spec(tmp_path: Path) -> None:
 def test_termination_message_path_is_kept(tmp_path: Path) -> None:
     plan = translate(pod(containers=[container(terminationMessagePath="/tmp/msg")]), tmp_path)
     assert plan.containers[0].termination_message_path == "/tmp/msg"
-    assert plan.termination_dir == str(tmp_path / "state" / "termination" / "default_web")
+    assert plan.termination_dir == str(tmp_path / "state" / "termination" / web_pod_name(tmp_path))

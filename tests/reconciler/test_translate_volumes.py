@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from translate_helpers import config_map, container, pod, pvc, secret, translate
+from translate_helpers import config_map, container, pod, pvc, secret, translate, web_pod_name
 
 from tui.reconciler.translate import TranslationError
 
@@ -21,7 +21,7 @@ def with_volume(
 def test_empty_dir_is_a_named_volume_per_pod(tmp_path: Path) -> None:
     plan = translate(with_volume({"name": "cache", "emptyDir": {"sizeLimit": "1Gi"}}), tmp_path)
     (volume,) = plan.volumes
-    assert volume.name == "default_web_cache"
+    assert volume.name == (web_pod_name(tmp_path) + "_cache")
     assert volume.kind == "emptyDir" and not volume.keep_on_delete and not volume.tmpfs
     assert volume.size_limit_bytes == 2**30
     assert volume.mode == 0o777 and volume.fs_group is None
@@ -31,7 +31,7 @@ def test_empty_dir_is_a_named_volume_per_pod(tmp_path: Path) -> None:
         and volume.labels["io.podtui.uid"] == plan.uid
     )
     assert plan.containers[0].body["volumes"] == [
-        {"Name": "default_web_cache", "Dest": "/data", "Options": ["nocopy", "rw"]}
+        {"Name": (web_pod_name(tmp_path) + "_cache"), "Dest": "/data", "Options": ["nocopy", "rw"]}
     ]
     assert "volumes" not in plan.pod_body
 
@@ -57,7 +57,11 @@ def test_memory_empty_dir_is_tmpfs_kept_mounted_by_the_infra(tmp_path: Path) -> 
         "o": "nr_blocks=512,mode=777,uid=0,gid=0",
     }
     assert plan.pod_body["volumes"] == [
-        {"Name": "default_web_scratch", "Dest": "/.podtui/keep/scratch", "Options": ["nocopy"]}
+        {
+            "Name": (web_pod_name(tmp_path) + "_scratch"),
+            "Dest": "/.podtui/keep/scratch",
+            "Options": ["nocopy"],
+        }
     ]
 
 
@@ -156,7 +160,7 @@ def test_config_map_volume_items_and_modes(tmp_path: Path) -> None:
         ("conf/a.txt", b"1", 0o640),
     ]
     assert files.source == "configMap" and files.object_name == "app" and not files.on_tmpfs
-    assert files.host_dir == str(tmp_path / "state" / "volumes" / "default_web" / "cfg")
+    assert files.host_dir == str(tmp_path / "state" / "volumes" / web_pod_name(tmp_path) / "cfg")
     assert plan.containers[0].body["mounts"] == [
         {
             "destination": "/data",
@@ -186,7 +190,9 @@ def test_secret_volume_is_0400_on_tmpfs_owned_by_run_as_user(tmp_path: Path) -> 
     (files,) = plan.file_volumes
     assert files.on_tmpfs and files.owner_uid == 1000 and files.owner_gid is None
     assert [(f.path, f.mode) for f in files.files] == [("password", 0o400)]
-    assert "/podtui-" in files.host_dir and files.host_dir.endswith("/default_web/creds")
+    assert "/podtui-" in files.host_dir and files.host_dir.endswith(
+        f"/{web_pod_name(tmp_path)}/creds"
+    )
     assert "pw" not in repr(files)
 
 
@@ -323,8 +329,8 @@ def test_sub_paths_are_resolved_at_create_time(tmp_path: Path) -> None:
     assert [
         (m.base_kind, m.base, m.sub_path, m.destination, m.read_only, m.create) for m in mounts
     ] == [
-        ("volume", "default_web_cache", "x/y", "/a", False, True),
-        ("volume", "default_web_cache", "logs/web", "/b", False, True),
+        ("volume", (web_pod_name(tmp_path) + "_cache"), "x/y", "/a", False, True),
+        ("volume", (web_pod_name(tmp_path) + "_cache"), "logs/web", "/b", False, True),
         ("host", plan.file_volumes[0].host_dir, "app.conf", "/etc/app.conf", True, False),
     ]
     assert "volumes" not in plan.containers[0].body and "mounts" not in plan.containers[0].body

@@ -99,3 +99,10 @@ def translate(manifest: Pod, tmp: Path, *objects: dict[str, Any], **settings: An
     plan = translate_pod(manifest, lookup(*objects), make_settings(tmp, **settings), "/m/pod.yaml")
     assert manifest == before
     return plan
+
+
+def web_pod_name(tmp: Path, namespace: str = "default", name: str = "web") -> str:
+    """The Podman pod name translate gives the test pod (it includes the folder's id)."""
+    from tui.reconciler.pod_plan import podman_pod_name
+
+    return podman_pod_name(namespace, name, tmp / "manifests")

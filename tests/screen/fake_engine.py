@@ -134,7 +134,11 @@ def conditions(ready: bool, initialized: bool = True) -> list[dict[str, Any]]:
     )
     found = []
     for kind, value in values:
-        condition = {"type": kind, "status": "True" if value else "False", "lastTransitionTime": ago(3600)}
+        condition = {
+            "type": kind,
+            "status": "True" if value else "False",
+            "lastTransitionTime": ago(3600),
+        }
         if not value and kind in ("Ready", "ContainersReady"):
             condition["reason"] = "ContainersNotReady"
         found.append(condition)
@@ -172,10 +176,17 @@ def pod(
     if deleting:
         metadata["deletionTimestamp"] = ago(-30)
         metadata["deletionGracePeriodSeconds"] = 30
-    spec: dict[str, Any] = {"containers": containers, "restartPolicy": "Always", "nodeName": "podtui", "priority": 0}
+    spec: dict[str, Any] = {
+        "containers": containers,
+        "restartPolicy": "Always",
+        "nodeName": "podtui",
+        "priority": 0,
+    }
     status: dict[str, Any] = {
         "phase": phase,
-        "conditions": conditions(ready, initialized=init is None or all(s.get("ready") for s in init[1]))
+        "conditions": conditions(
+            ready, initialized=init is None or all(s.get("ready") for s in init[1])
+        )
         + list(extra_conditions or []),
         "hostIP": "127.0.0.1",
         "startTime": ago(created),
@@ -199,15 +210,28 @@ def box(name: str, **extra: Any) -> dict[str, Any]:
 def demo_pods() -> list[tuple[dict[str, Any], bool]]:
     """(pod, managed) for every state the table colours."""
     running = {"running": {"startedAt": ago(3500)}}
-    crashed = {"terminated": {"exitCode": 1, "reason": "Error", "startedAt": ago(45), "finishedAt": ago(40)}}
+    crashed = {
+        "terminated": {
+            "exitCode": 1,
+            "reason": "Error",
+            "startedAt": ago(45),
+            "finishedAt": ago(40),
+        }
+    }
     web = pod(
         "web",
         [
-            box("nginx", ports=[{"containerPort": 80, "hostPort": 8080, "protocol": "TCP"}],
-                readinessProbe={"tcpSocket": {"port": 80}, "periodSeconds": 10}),
+            box(
+                "nginx",
+                ports=[{"containerPort": 80, "hostPort": 8080, "protocol": "TCP"}],
+                readinessProbe={"tcpSocket": {"port": 80}, "periodSeconds": 10},
+            ),
             box("shipper"),
         ],
-        [container_status("nginx", running, ready=True, number=1), container_status("shipper", running, ready=True, number=2)],
+        [
+            container_status("nginx", running, ready=True, number=1),
+            container_status("shipper", running, ready=True, number=2),
+        ],
         manifest="web.yaml",
         labels={"app": "web", "tier": "frontend"},
     )
@@ -217,7 +241,12 @@ def demo_pods() -> list[tuple[dict[str, Any], bool]]:
         [
             container_status(
                 "worker",
-                {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 40s restarting failed container=worker pod=worker_default"}},
+                {
+                    "waiting": {
+                        "reason": "CrashLoopBackOff",
+                        "message": "back-off 40s restarting failed container=worker pod=worker_default",
+                    }
+                },
                 restarts=5,
                 last=crashed,
                 number=3,
@@ -248,7 +277,20 @@ def demo_pods() -> list[tuple[dict[str, Any], bool]]:
     report = pod(
         "report",
         [box("report")],
-        [container_status("report", {"terminated": {"exitCode": 0, "reason": "Completed", "startedAt": ago(900), "finishedAt": ago(880)}}, number=5)],
+        [
+            container_status(
+                "report",
+                {
+                    "terminated": {
+                        "exitCode": 0,
+                        "reason": "Completed",
+                        "startedAt": ago(900),
+                        "finishedAt": ago(880),
+                    }
+                },
+                number=5,
+            )
+        ],
         phase="Succeeded",
         ready=False,
         created=900,
@@ -275,7 +317,13 @@ def demo_pods() -> list[tuple[dict[str, Any], bool]]:
     pulling = pod(
         "cache",
         [{"name": "redis", "image": "127.0.0.1:5055/podtui/big:v1"}],
-        [container_status("redis", {"waiting": {"reason": "ImagePullBackOff", "message": "Back-off pulling image"}}, image="127.0.0.1:5055/podtui/big:v1")],
+        [
+            container_status(
+                "redis",
+                {"waiting": {"reason": "ImagePullBackOff", "message": "Back-off pulling image"}},
+                image="127.0.0.1:5055/podtui/big:v1",
+            )
+        ],
         namespace="staging",
         phase="Pending",
         ready=False,
@@ -317,7 +365,17 @@ def demo_pods() -> list[tuple[dict[str, Any], bool]]:
 def demo_events() -> list[Event]:
     """Events of the demo pods at fixed times."""
 
-    def event(pod_name: str, reason: str, message: str, seconds: float, *, count: int = 1, first: float | None = None, type_: str = "Normal", field_path: str = "") -> Event:
+    def event(
+        pod_name: str,
+        reason: str,
+        message: str,
+        seconds: float,
+        *,
+        count: int = 1,
+        first: float | None = None,
+        type_: str = "Normal",
+        field_path: str = "",
+    ) -> Event:
         return Event(
             namespace="default",
             pod=pod_name,
@@ -332,14 +390,57 @@ def demo_events() -> list[Event]:
 
     return [
         event("web", "Scheduled", "Successfully assigned default/web to podtui", 3600),
-        event("web", "Pulled", 'Container image "localhost/podtui/busybox:latest" already present on machine', 3599, field_path="spec.containers{nginx}"),
-        event("web", "Created", "Created container nginx", 3599, field_path="spec.containers{nginx}"),
-        event("web", "Started", "Started container nginx", 3598, field_path="spec.containers{nginx}"),
+        event(
+            "web",
+            "Pulled",
+            'Container image "localhost/podtui/busybox:latest" already present on machine',
+            3599,
+            field_path="spec.containers{nginx}",
+        ),
+        event(
+            "web", "Created", "Created container nginx", 3599, field_path="spec.containers{nginx}"
+        ),
+        event(
+            "web", "Started", "Started container nginx", 3598, field_path="spec.containers{nginx}"
+        ),
         event("worker", "Scheduled", "Successfully assigned default/worker to podtui", 600),
-        event("worker", "Pulled", 'Container image "localhost/podtui/busybox:latest" already present on machine', 40, count=6, first=600, field_path="spec.containers{worker}"),
-        event("worker", "Created", "Created container worker", 40, count=6, first=600, field_path="spec.containers{worker}"),
-        event("worker", "Started", "Started container worker", 40, count=6, first=600, field_path="spec.containers{worker}"),
-        event("worker", "BackOff", "Back-off restarting failed container worker in pod worker_default", 12, count=5, first=560, type_="Warning", field_path="spec.containers{worker}"),
+        event(
+            "worker",
+            "Pulled",
+            'Container image "localhost/podtui/busybox:latest" already present on machine',
+            40,
+            count=6,
+            first=600,
+            field_path="spec.containers{worker}",
+        ),
+        event(
+            "worker",
+            "Created",
+            "Created container worker",
+            40,
+            count=6,
+            first=600,
+            field_path="spec.containers{worker}",
+        ),
+        event(
+            "worker",
+            "Started",
+            "Started container worker",
+            40,
+            count=6,
+            first=600,
+            field_path="spec.containers{worker}",
+        ),
+        event(
+            "worker",
+            "BackOff",
+            "Back-off restarting failed container worker in pod worker_default",
+            12,
+            count=5,
+            first=560,
+            type_="Warning",
+            field_path="spec.containers{worker}",
+        ),
     ]
 
 
@@ -412,7 +513,11 @@ class FakeSession:
         engine.connected, engine.version = True, "4.3.1"
         engine.publish(ConnectionChanged(True, "4.3.1", "unix:///run/podman/podman.sock", "system"))
         engine.publish(RoleChanged("reconciler", f"reconciling {self.settings.manifests_dir}"))
-        for text in ("pod default/web: created from web.yaml", "pod default/worker: created from worker.yaml", "pod default/db: created from db.yaml"):
+        for text in (
+            "pod default/web: created from web.yaml",
+            "pod default/worker: created from worker.yaml",
+            "pod default/db: created from db.yaml",
+        ):
             engine.publish(ReconcileLogged(text))
         for item, managed in demo_pods():
             meta = item["metadata"]

@@ -48,7 +48,9 @@ data:
 def test_mask_hides_secret_values_and_keeps_the_rest() -> None:
     masked, changed = mask_secrets(SECRET_FILE)
     assert changed
-    assert "aHVudGVyMg==" not in masked and "line one" not in masked and "inline: {a: b}" not in masked
+    assert (
+        "aHVudGVyMg==" not in masked and "line one" not in masked and "inline: {a: b}" not in masked
+    )
     assert masked.count(MASK) == 3
     assert "mode: production" in masked  # a ConfigMap is not secret
     docs = list(yaml.safe_load_all(masked))
@@ -68,12 +70,20 @@ def test_mask_leaves_files_without_secrets_alone() -> None:
     assert mask_secrets(text) == (text, False)
 
 
-def entry(name: str = "web", namespace: str = "default", labels: dict[str, str] | None = None, waiting: str | None = None) -> PodEntry:
+def entry(
+    name: str = "web",
+    namespace: str = "default",
+    labels: dict[str, str] | None = None,
+    waiting: str | None = None,
+) -> PodEntry:
     state = {"waiting": {"reason": waiting}} if waiting else {"running": {}}
     pod = {
         "metadata": {"name": name, "namespace": namespace, "labels": labels or {}},
         "spec": {"containers": [{"name": "c"}]},
-        "status": {"phase": "Running", "containerStatuses": [{"name": "c", "state": state, "ready": not waiting}]},
+        "status": {
+            "phase": "Running",
+            "containerStatuses": [{"name": "c", "state": state, "ready": not waiting}],
+        },
     }
     return PodEntry(namespace, name, pod)
 
@@ -95,12 +105,27 @@ def entry(name: str = "web", namespace: str = "default", labels: dict[str, str] 
         ("", "staging", False),
     ],
 )
-def test_filter_by_name_label_status_and_namespace(query: str, namespace: str | None, expected: bool) -> None:
-    assert matches(entry(labels={"app": "web"}, waiting="CrashLoopBackOff"), query, namespace) is expected
+def test_filter_by_name_label_status_and_namespace(
+    query: str, namespace: str | None, expected: bool
+) -> None:
+    assert (
+        matches(entry(labels={"app": "web"}, waiting="CrashLoopBackOff"), query, namespace)
+        is expected
+    )
 
 
 def test_manifest_problem_is_the_first_error() -> None:
-    pod = {"status": {"conditions": [{"type": "podtui.io/ManifestValid", "status": "False", "message": "a.yaml:3: bad; a.yaml:9: worse"}]}}
+    pod = {
+        "status": {
+            "conditions": [
+                {
+                    "type": "podtui.io/ManifestValid",
+                    "status": "False",
+                    "message": "a.yaml:3: bad; a.yaml:9: worse",
+                }
+            ]
+        }
+    }
     assert manifest_problem(pod) == "a.yaml:3: bad"
     assert manifest_problem({"status": {}}) is None
 
@@ -109,9 +134,13 @@ def test_delete_plan_file_document_or_engine(tmp_path: Path) -> None:
     folder = tmp_path / "manifests"
     folder.mkdir()
     alone = folder / "web.yaml"
-    alone.write_text("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n")
+    alone.write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n"
+    )
     shared = folder / "two.yaml"
-    shared.write_text("# two pods\napiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n  namespace: team\n")
+    shared.write_text(
+        "# two pods\napiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n  namespace: team\n"
+    )
     assert delete_plan("default", "web", str(alone), folder).kind == "file"
     assert delete_plan("team", "b", str(shared), folder).kind == "document"
     assert delete_plan("default", "gone", str(shared), folder).kind == "engine"
@@ -139,7 +168,14 @@ def test_stats_rows_become_samples() -> None:
 
 
 def test_first_published_port_url() -> None:
-    pod = {"spec": {"containers": [{"name": "a", "ports": [{"containerPort": 80}]}, {"name": "b", "ports": [{"containerPort": 80, "hostPort": 8080}]}]}}
+    pod = {
+        "spec": {
+            "containers": [
+                {"name": "a", "ports": [{"containerPort": 80}]},
+                {"name": "b", "ports": [{"containerPort": 80, "hostPort": 8080}]},
+            ]
+        }
+    }
     assert first_port_url(pod, "127.0.0.1") == "http://127.0.0.1:8080/"
     assert first_port_url({"spec": {"containers": [{"name": "a"}]}}, "127.0.0.1") is None
     assert can_open_browser({"DISPLAY": ":0"})
@@ -150,7 +186,11 @@ def test_running_containers_and_attempt_signature() -> None:
         "status": {
             "containerStatuses": [
                 {"name": "a", "state": {"running": {}}, "containerID": "podman://123"},
-                {"name": "b", "state": {"waiting": {"reason": "CrashLoopBackOff"}}, "lastState": {"terminated": {"containerID": "podman://456"}}},
+                {
+                    "name": "b",
+                    "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                    "lastState": {"terminated": {"containerID": "podman://456"}},
+                },
             ]
         }
     }
@@ -175,5 +215,7 @@ def test_bridge_translates_and_collapses() -> None:
     pull = translate(PullProgressed("img", 1, 2, 3, 4))
     assert isinstance(pull, EngineBridge.PullUpdated)
     assert pull.can_replace(translate(PullProgressed("img", 0, 2, 0, 4)))  # type: ignore[arg-type]
-    assert isinstance(translate(ConnectionChanged(False, detail="x")), EngineBridge.ConnectionUpdated)
+    assert isinstance(
+        translate(ConnectionChanged(False, detail="x")), EngineBridge.ConnectionUpdated
+    )
     assert isinstance(translate(RoleChanged("viewer")), EngineBridge.RoleUpdated)

@@ -37,7 +37,11 @@ def unreachable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 def remembered_pod() -> dict[str, object]:
     """A pod as the state directory saved it the last time Podman answered."""
     return {
-        "metadata": {"name": "web", "namespace": "default", "creationTimestamp": "2026-01-01T00:00:00Z"},
+        "metadata": {
+            "name": "web",
+            "namespace": "default",
+            "creationTimestamp": "2026-01-01T00:00:00Z",
+        },
         "spec": {"containers": [{"name": "web", "image": "localhost/podtui/busybox:latest"}]},
         "status": {
             "phase": "Running",
@@ -46,7 +50,9 @@ def remembered_pod() -> dict[str, object]:
     }
 
 
-async def test_unreachable_podman_opens_disconnected_with_unknown_pods(unreachable: Settings) -> None:
+async def test_unreachable_podman_opens_disconnected_with_unknown_pods(
+    unreachable: Settings,
+) -> None:
     store = StateStore(unreachable.state_dir)
     store.ensure()
     store.schedule_pod("default", "web", {"pod": remembered_pod(), "events": [], "managed": True})
@@ -56,7 +62,9 @@ async def test_unreachable_podman_opens_disconnected_with_unknown_pods(unreachab
         header = app.pods_screen.header
         await wait_until(pilot, lambda: header.connected is False, 20, "the disconnected header")
         assert header.connection_text == "disconnected, retrying"
-        await wait_until(pilot, lambda: status_of(app, "default/web") == "Unknown", 10, "the remembered pod")
+        await wait_until(
+            pilot, lambda: status_of(app, "default/web") == "Unknown", 10, "the remembered pod"
+        )
         assert app.pods_screen.table.cell_text("default/web", "ready") == "1/1"
         await pilot.press("ctrl+d")  # no engine: the delete is refused politely, no crash
         await pilot.pause()

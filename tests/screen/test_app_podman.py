@@ -16,6 +16,7 @@ import pytest
 from app_helpers import status_of, wait_until
 
 from tui.config import DEMO_IMAGE, Settings
+from tui.reconciler.pod_plan import podman_pod_name
 from tui.screen.app import make_app
 from tui.screen.log_view import LogView
 from tui.screen.modals import ConfirmDelete
@@ -28,7 +29,7 @@ START = 90.0
 
 def manifest(name: str, script: str, labels: dict[str, str], restart: str = "Always") -> str:
     """A one-container pod on the demo image, labelled for clean-up, quick to stop."""
-    label_lines = "".join(f"    {key}: \"{value}\"\n" for key, value in labels.items())
+    label_lines = "".join(f'    {key}: "{value}"\n' for key, value in labels.items())
     return f"""\
 apiVersion: v1
 kind: Pod
@@ -115,7 +116,10 @@ async def test_crashing_container_shows_crashloopbackoff_and_its_attempts_in_log
         write(fast.manifests_dir, name, manifest(name, "echo boom; exit 1", test_labels))
         key = f"default/{name}"
         await wait_until(
-            pilot, lambda: status_of(app, key) == "CrashLoopBackOff", START, f"{key} CrashLoopBackOff"
+            pilot,
+            lambda: status_of(app, key) == "CrashLoopBackOff",
+            START,
+            f"{key} CrashLoopBackOff",
         )
         restarts = app.pods_screen.table.cell_text(key, "restarts")
         assert restarts[0] != "0" and "ago)" in restarts
@@ -163,7 +167,9 @@ async def test_delete_with_confirm_removes_pod_and_file(
     app = make_app(fast)
     name = unique("gone")
     async with app.run_test(size=SIZE) as pilot:
-        path = write(fast.manifests_dir, name, manifest(name, "while true; do sleep 1; done", test_labels))
+        path = write(
+            fast.manifests_dir, name, manifest(name, "while true; do sleep 1; done", test_labels)
+        )
         key = f"default/{name}"
         await wait_until(pilot, lambda: status_of(app, key) == "Running", START, f"{key} Running")
         assert app.pods_screen.table.select(key)
@@ -175,9 +181,11 @@ async def test_delete_with_confirm_removes_pod_and_file(
         await pilot.press("ctrl+d")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDelete), 10, "the question")
         await pilot.press("y")
-        await wait_until(pilot, lambda: key not in app.pods_screen.table.entries, START, f"{key} gone")
+        await wait_until(
+            pilot, lambda: key not in app.pods_screen.table.entries, START, f"{key} gone"
+        )
         assert not path.exists()
-        assert not podman_client.pods.exists(f"default_{name}")
+        assert not podman_client.pods.exists(podman_pod_name("default", name, fast.manifests_dir))
 
 
 async def test_second_app_on_the_same_folder_is_a_viewer(
@@ -188,12 +196,18 @@ async def test_second_app_on_the_same_folder_is_a_viewer(
     name = unique("seen")
     key = f"default/{name}"
     async with first.run_test(size=SIZE) as pilot_one:
-        await wait_until(pilot_one, lambda: first.pods_screen.header.role == "reconciler", START, "reconciler")
+        await wait_until(
+            pilot_one, lambda: first.pods_screen.header.role == "reconciler", START, "reconciler"
+        )
         write(fast.manifests_dir, name, manifest(name, "while true; do sleep 1; done", test_labels))
-        await wait_until(pilot_one, lambda: status_of(first, key) == "Running", START, f"{key} Running")
+        await wait_until(
+            pilot_one, lambda: status_of(first, key) == "Running", START, f"{key} Running"
+        )
         async with second.run_test(size=SIZE) as pilot_two:
             header = second.pods_screen.header
             await wait_until(pilot_two, lambda: header.role == "viewer", START, "the viewer role")
-            await wait_until(pilot_two, lambda: status_of(second, key) == "Running", 30, "the viewer's row")
+            await wait_until(
+                pilot_two, lambda: status_of(second, key) == "Running", 30, "the viewer's row"
+            )
             # a viewer may not restart: the engine there supervises nothing
             assert second.pods_screen.table.select(key)

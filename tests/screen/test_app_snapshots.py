@@ -22,10 +22,14 @@ SIZE = (130, 40)
 def app() -> PodtuiApp:
     """The app on the fake engine, clock pinned, no ticking."""
     write_manifests()
-    return make_app(snapshot_settings(), session_factory=FakeSession, clock=lambda: FIXED, tick_seconds=0)
+    return make_app(
+        snapshot_settings(), session_factory=FakeSession, clock=lambda: FIXED, tick_seconds=0
+    )
 
 
-def prepare(select: str | None = None, keys: tuple[str, ...] = ()) -> Callable[[Pilot[int]], Awaitable[None]]:
+def prepare(
+    select: str | None = None, keys: tuple[str, ...] = ()
+) -> Callable[[Pilot[int]], Awaitable[None]]:
     """Wait for the pods, select one, press keys, let workers finish."""
 
     async def run_before(pilot: Pilot[int]) -> None:

@@ -30,6 +30,7 @@ from tui.podman.gateway import PodmanGateway
 from tui.reconciler.folder_lock import FolderLock
 from tui.reconciler.folder_reconciler import FolderReconciler
 from tui.reconciler.pod_plan import LABEL_MANAGED, LABEL_NAME, LABEL_NAMESPACE
+from tui.reconciler.pod_plan import podman_pod_name as plan_podman_pod_name
 from tui.reconciler.state_store import StateStore, pod_file_name, read_json
 from tui.reconciler.updates import EngineUpdate, PullProgressed, ReconcileLogged
 
@@ -273,7 +274,7 @@ class FolderWriter:
 
     async def _delete_through_reconciler(self, key: PodKey, grace: float | None) -> None:
         """The reconciler terminates the pod with its own grace; a shorter one is enforced here."""
-        podman_name = f"{key[0]}_{key[1]}"
+        podman_name = plan_podman_pod_name(key[0], key[1], self.settings.manifests_dir)
         client = self.gateway.client
         killer: asyncio.Task[None] | None = None
         if grace is not None:

@@ -121,7 +121,7 @@ async def find_target(
     connection = PodmanConnection(settings)
     gateway = await connection.open()
     client = gateway.client
-    podman_name = podman_pod_name(namespace, name)
+    podman_name = podman_pod_name(namespace, name, settings.manifests_dir)
     try:
         attrs = await gateway.call(podman_pod_attrs, client, podman_name, namespace)
         if attrs is None:

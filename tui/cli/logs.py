@@ -168,7 +168,7 @@ async def print_logs(settings: Settings, request: LogRequest) -> int:
     connection = PodmanConnection(settings)
     gateway = await connection.open()
     client = gateway.client
-    podman_name = podman_pod_name(request.namespace, request.name)
+    podman_name = podman_pod_name(request.namespace, request.name, settings.manifests_dir)
     try:
         attrs = await gateway.call(podman_pod_attrs, client, podman_name, request.namespace)
         if attrs is None:

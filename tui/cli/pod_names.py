@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from tui.errors import PodtuiError
 from tui.reconciler.foreign_pods import FOREIGN_ANNOTATION, FOREIGN_NAMESPACE
+from tui.reconciler.pod_plan import podman_pod_name as plan_podman_pod_name
 
 POD_WORDS = frozenset({"pod", "pods", "po"})
 DEFAULT_NAMESPACE = "default"
@@ -86,9 +88,11 @@ def is_foreign(pod: dict[str, Any]) -> bool:
     return annotations.get(FOREIGN_ANNOTATION) == "true"
 
 
-def podman_pod_name(namespace: str, name: str) -> str:
-    """The Podman pod that runs a pod."""
-    return name if namespace == FOREIGN_NAMESPACE else f"{namespace}_{name}"
+def podman_pod_name(namespace: str, name: str, manifests_dir: Path) -> str:
+    """The Podman pod that runs a pod of this manifests folder (foreign pods: their name)."""
+    if namespace == FOREIGN_NAMESPACE:
+        return name
+    return plan_podman_pod_name(namespace, name, manifests_dir)
 
 
 def pod_key(pod: dict[str, Any]) -> tuple[str, str]:

@@ -42,6 +42,19 @@ def folder_id(manifests_dir: Path) -> str:
     return hashlib.sha256(str(manifests_dir.resolve()).encode()).hexdigest()[:12]
 
 
+PODMAN_POD_ANNOTATION = "podtui.io/podman-pod"
+
+
+def podman_pod_name(namespace: str, name: str, manifests_dir: Path) -> str:
+    """The Podman pod that runs (namespace, name) for one manifests folder.
+
+    Podman pod names are global on a host, so the folder's id is part of the name: two
+    folders (a user's app and a test run, two projects) may both declare ``default/web``.
+    ``_`` cannot occur in Kubernetes names, so the parts never run together.
+    """
+    return f"{namespace}_{name}_{folder_id(manifests_dir)[:8]}"
+
+
 @dataclass(frozen=True)
 class VolumePlan:
     """A Podman named volume to ensure before the pod starts."""

@@ -81,7 +81,37 @@ class PodSupervisor:
             self._task = asyncio.create_task(
                 self._loop(), name=f"pod-{self.record.namespace}/{self.record.name}"
             )
+            self._arm_deadline()
             self.kick()
+
+    def _arm_deadline(self) -> None:
+        """spec.activeDeadlineSeconds: fail the pod once it has been active that long."""
+        deadline = (self.record.spec.get("spec") or {}).get("activeDeadlineSeconds")
+        if not isinstance(deadline, int) or isinstance(deadline, bool) or deadline <= 0:
+            return
+        started = self.record.start_time or self.host.now()
+        remaining = deadline - (self.host.now() - started).total_seconds()
+        loop = asyncio.get_running_loop()
+        self._timers["deadline"] = loop.call_later(
+            max(0.0, remaining), lambda: asyncio.create_task(self._deadline_exceeded())
+        )
+
+    async def _deadline_exceeded(self) -> None:
+        record = self.record
+        if record.terminating or record.terminal_phase is not None:
+            return
+        message = "Pod was active on the node longer than the specified deadline"
+        record.reason, record.message = "DeadlineExceeded", message
+        record.terminal_phase = "Failed"
+        self._finished = True
+        self.host.emit(record, "Warning", "DeadlineExceeded", message)
+        self.host.changed(record)
+        task, self._task = self._task, None  # no more syncs: nothing may restart now
+        if task is not None:
+            task.cancel()
+        await self.terminator.terminate(None, remove=False)
+        await self.terminator.stop_sandbox()
+        self.host.changed(record)
 
     def kick(self) -> None:
         """Ask for a sync soon (cheap; many kicks collapse into one sync)."""

@@ -36,6 +36,7 @@ from tui.reconciler.pod_plan import (
     ContainerPlan,
     PodPlan,
     folder_id,
+    podman_pod_name,
 )
 from tui.reconciler.translate_base import (
     MappingLookup,
@@ -246,7 +247,7 @@ def translate_pod(
     warnings.extend(pod_security_checks(spec))
     digest = spec_hash({**pod, "metadata": meta}, objects)
     uid = pod_uid(namespace, name, digest)
-    podman_name = f"{namespace}_{name}"
+    podman_name = podman_pod_name(namespace, name, settings.manifests_dir)
     labels = _labels(meta, uid, digest, manifest_path, folder_id(settings.manifests_dir))
     annotations = {str(k): str(v) for k, v in as_dict(meta.get("annotations")).items()}
     containers = as_list(spec.get("containers"))

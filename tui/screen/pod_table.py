@@ -20,8 +20,9 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowDoesNotExist
+from textual.widgets.data_table import ColumnKey, RowDoesNotExist, RowKey
 
+from tui.reconciler.pod_plan import PODMAN_POD_ANNOTATION
 from tui.status.kubectl_columns import (
     age_column,
     ip_column,
@@ -100,8 +101,9 @@ class PodEntry:
 
     @property
     def podman_name(self) -> str:
-        """The Podman pod's name: ``{namespace}_{name}`` for managed pods."""
-        return f"{self.namespace}_{self.name}" if self.managed else self.name
+        """The Podman pod's name, as the engine publishes it (foreign pods: their own)."""
+        annotations = (self.pod.get("metadata") or {}).get("annotations") or {}
+        return str(annotations.get(PODMAN_POD_ANNOTATION) or self.name)
 
     @property
     def problem(self) -> str | None:
@@ -191,6 +193,7 @@ class PodTable(DataTable[Text]):
         self.query_text = ""
         self.namespace: str | None = None
         self._selected: str | None = None
+        self._shown_title = ""
         for label, key in COLUMNS:
             self.add_column(label, key=key)
 
@@ -280,6 +283,13 @@ class PodTable(DataTable[Text]):
         self._sync_selection()
         return True
 
+    def show_title(self) -> None:
+        """Put ``title()`` on the border; only on a change, as it repaints the whole list."""
+        title = self.title()
+        if title != self._shown_title:
+            self._shown_title = title
+            self.border_title = title
+
     def title(self) -> str:
         """k9s-style: ``Pods(all)[3] </web>``."""
         namespace = self.namespace or "all"
@@ -322,12 +332,46 @@ class PodTable(DataTable[Text]):
         if entry.cells.get(column) == signature:
             return
         entry.cells[column] = signature
-        self.update_cell(entry.key, column, value, update_width=True)
+        # DataTable re-measures a whole column when a cell narrows; do that only when this
+        # cell may have been the widest (the age tick narrows dozens of cells a second).
+        width = self.columns[ColumnKey(column)].content_width
+        before = self.get_cell(entry.key, column).cell_len
+        if value.cell_len > width or (before >= width and value.cell_len < before):
+            self.update_cell(entry.key, column, value, update_width=True)
+        elif not self._redraw_row_only(entry.key, column, value):
+            self.update_cell(entry.key, column, value)
+
+    def _redraw_row_only(self, key: str, column: str, value: Text) -> bool:
+        """Set a cell whose column keeps its width, and redraw only its row.
+
+        ``update_cell`` flushes the render caches of every row, so one pod's change (or the
+        age tick) re-renders the whole visible list; here only this row's cached renders are
+        dropped. Relies on DataTable's private caches (textual 8): False when they differ,
+        and the caller falls back to ``update_cell``.
+        """
+        try:
+            row_key = RowKey(key)
+            index = self._row_locations.get(row_key)
+            if index is None:
+                return False
+            self._data[row_key][ColumnKey(column)] = value
+            for cache in (self._row_render_cache, self._cell_render_cache):
+                for cache_key in [k for k in cache.keys() if k[0] == row_key]:
+                    cache.discard(cache_key)
+            self._row_renderable_cache.discard((self._update_count, index))
+            header = self.header_height if self.show_header else 0
+            lines = {y + header for y, (key_, _) in enumerate(self._y_offsets) if key_ == row_key}
+            for cache_key in [k for k in self._line_cache.keys() if k[0] in lines]:
+                self._line_cache.discard(cache_key)
+        except (AttributeError, KeyError, TypeError):
+            return False
+        self.refresh_row(index)
+        return True
 
     def _add_row(self, entry: PodEntry, cells: dict[str, Text]) -> None:
         entry.cells = {column: value.markup for column, value in cells.items()}
         self.add_row(*(cells[key] for _, key in COLUMNS), key=entry.key)
-        self.border_title = self.title()
+        self.show_title()
 
     def _remove_row(self, key: str) -> None:
         index = self.get_row_index(key)
@@ -336,7 +380,7 @@ class PodTable(DataTable[Text]):
         if index < cursor:
             # the rows below moved up: keep the cursor on the pod it was on
             self.move_cursor(row=cursor - 1, animate=False)
-        self.border_title = self.title()
+        self.show_title()
 
     def _resort(self) -> None:
         selected = self._selected

@@ -75,7 +75,7 @@ class PodsScreen(Screen[None]):
         """The list has focus; the filter bar appears on ``/``; now connect."""
         self.query_one("#filter").display = False
         table = self.table
-        table.border_title = table.title()
+        table.show_title()
         table.focus()
         self.detail.show(None)
         self._update_empty_hint()
@@ -119,7 +119,7 @@ class PodsScreen(Screen[None]):
     def _update_empty_hint(self) -> None:
         hint = self.query_one("#empty-hint")
         hint.display = not self.table.entries
-        self.table.border_title = self.table.title()
+        self.table.show_title()
 
     # -- messages --------------------------------------------------------------------------
     def on_pod_table_pod_selected(self, message: PodTable.PodSelected) -> None:
