@@ -76,9 +76,18 @@ def utcnow() -> datetime:
 class Engine:
     """Pods from specs to running Podman pods, and their status back out."""
 
-    def __init__(self, settings: Settings, *, advertise_service: bool = False) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        advertise_service: bool = False,
+        use_shared_service: bool = True,
+    ) -> None:
         self.settings = settings
-        self.service = PodmanService(settings, advertise=advertise_service)
+        self.service = PodmanService(
+            settings, advertise=advertise_service, use_shared=use_shared_service
+        )
+        self.on_reconnected: list[Callable[[], Any]] = []  # e.g. the folder reconciler's resync
         self.gateway: PodmanGateway = None  # type: ignore[assignment]  # set by start()
         self.images: ImagePuller = None  # type: ignore[assignment]
         self.recorder = EventRecorder()
@@ -301,6 +310,10 @@ class Engine:
         self.log(f"reconnected to Podman {self.version}")
         for supervisor in list(self.supervisors.values()):
             await self._resync(supervisor)
+        for hook in list(self.on_reconnected):
+            result = hook()
+            if asyncio.iscoroutine(result):
+                await result
         self._schedule_foreign_refresh()
 
     async def _resync(self, supervisor: PodSupervisor) -> None:
@@ -327,7 +340,10 @@ class Engine:
         kind = event.get("Type")
         if attributes.get(LABEL_MANAGED) != "true":
             if kind == "pod" and self._is_own_pod_name(str(attributes.get("name") or "")):
-                return  # pod events carry no labels: recognise our own pods by name
+                # pod events carry no labels: recognise our own pods by name
+                if action == "remove":
+                    self._pod_removed(str(attributes.get("name")), str(actor.get("ID") or ""))
+                return
             if kind in ("pod", "container") and action in FOREIGN_ACTIONS:
                 self._schedule_foreign_refresh()
             return
@@ -340,6 +356,19 @@ class Engine:
         container_id = str(actor.get("ID") or event.get("id") or "")
         if container_id:
             supervisor.on_container_event(action, container_id)
+
+    def _pod_removed(self, podman_name: str, pod_id: str) -> None:
+        """Someone removed one of our pods: its supervisor re-creates it (unless we did it)."""
+        for supervisor in self.supervisors.values():
+            if (
+                supervisor.plan.podman_name == podman_name
+                and supervisor.record.podman_pod_id == pod_id
+            ):
+                self.log(
+                    f"pod {supervisor.record.namespace}/{supervisor.record.name}: removed outside podtui; re-creating",
+                    "warning",
+                )
+                asyncio.create_task(supervisor.sandbox_lost())
 
     def _is_own_pod_name(self, podman_name: str) -> bool:
         return podman_name.endswith("_" + folder_id(self.settings.manifests_dir)[:8])
@@ -609,6 +638,11 @@ class Engine:
     async def _retire(self, supervisor: PodSupervisor, grace: float | None = None) -> None:
         key = (supervisor.record.namespace, supervisor.record.name)
         if self.supervisors.get(key) is supervisor:
+            # show Terminating while it stops (a replacement starts once it has gone)
+            supervisor.record.terminating = True
+            supervisor.record.deletion_started_at = self.now()
+            self.changed(supervisor.record)
+            self._flush()
             del self.supervisors[key]
         self.restart_backoff.forget_prefix(f"{supervisor.record.uid}/")
         await supervisor.terminate(grace)

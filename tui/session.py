@@ -26,7 +26,9 @@ class Session:
 
     def __init__(self, settings: Settings, *, take_over: bool = True) -> None:
         self.settings = settings
-        self.engine = Engine(settings, advertise_service=True)
+        # its own Podman service (or the system's): another podtui's embedded one would
+        # vanish when that podtui exits
+        self.engine = Engine(settings, advertise_service=True, use_shared_service=False)
         self.lock = FolderLock(settings.state_dir)
         self.reconciler: FolderReconciler | None = None
         self.viewer: ViewerFeed | None = None
@@ -53,6 +55,7 @@ class Session:
             self.viewer = None
         self.reconciler = FolderReconciler(self.engine)
         self.engine.reconciling = True
+        self.engine.on_reconnected.append(self.reconciler.resync)
         self.engine._publish(
             RoleChanged("reconciler", f"reconciling {self.settings.manifests_dir}")
         )

@@ -271,3 +271,47 @@ async def test_podman_service_killed_and_restarted(
         ]
     finally:
         await cleanup(session)
+
+
+async def test_take_over_reconciles_with_its_own_service(folder_settings: Settings, test_labels: dict[str, str]) -> None:
+    # no CONTAINER_HOST: each session finds or starts a service of its own, as in real use
+    settings = folder_settings.with_changes(container_host=None)
+    if Path("/run/podman/podman.sock").exists():
+        pytest.skip("a system Podman socket exists: both sessions would share it")
+    folder = settings.manifests_dir
+    write(folder / "kept.yaml", pod_yaml("kept", test_labels))
+    owner = Session(settings)
+    await owner.start()
+    viewer = Session(settings)
+    try:
+        await until(owner.engine, lambda: running(owner.engine, "kept"), 30)
+        await viewer.start()
+        assert viewer.role == "viewer"
+        assert viewer.engine.service.endpoint is not None
+        assert viewer.engine.service.endpoint.url != owner.engine.service.endpoint.url  # type: ignore[union-attr]
+        await owner.close()  # its embedded service goes with it
+        await until(viewer.engine, lambda: viewer.role == "reconciler", 10, "take-over")
+        engine = viewer.engine
+        write(folder / "fresh.yaml", pod_yaml("fresh", test_labels))
+        await until(engine, lambda: running(engine, "fresh"), 30, "a new file is applied after take-over")
+        (folder / "kept.yaml").unlink()
+        await until(engine, lambda: ("default", "kept") not in engine.pods, 30, "a removed file deletes its pod")
+    finally:
+        await cleanup(viewer)
+
+
+async def test_pod_removed_outside_podtui_is_recreated(session: Session, test_labels: dict[str, str]) -> None:
+    engine = session.engine
+    write(session.settings.manifests_dir / "phoenix.yaml", pod_yaml("phoenix", test_labels))
+    await until(engine, lambda: running(engine, "phoenix"), 30)
+    name = engine.pods[("default", "phoenix")]["metadata"]["annotations"]["podtui.io/podman-pod"]
+    engine.gateway.client.pods.get(name).remove(force=True)
+    await until(
+        engine,
+        lambda: running(engine, "phoenix") and restarts(engine.pods[("default", "phoenix")]) >= 1,
+        30,
+        "re-created with a restart counted",
+    )
+    reasons = [e.reason for e in engine.recorder.events_for("default", "phoenix")]
+    assert "SandboxChanged" in reasons
+    assert engine.gateway.client.pods.exists(name)

@@ -83,8 +83,13 @@ def ping(url: str, timeout: float = PING_TIMEOUT) -> bool:
     return reply.startswith(b"HTTP/1.") and b" 200 " in reply[:16]
 
 
-def candidates(settings: Settings) -> list[tuple[str, str]]:
-    """Sockets to try, in order, as (source, url)."""
+def candidates(settings: Settings, use_shared: bool = True) -> list[tuple[str, str]]:
+    """Sockets to try, in order, as (source, url).
+
+    ``use_shared``: also another podtui's embedded service. Short commands use it (no
+    service start); a long-running session must not, because that service stops when its
+    owner exits.
+    """
     found: list[tuple[str, str]] = []
     if settings.container_host:
         found.append(("CONTAINER_HOST", normalise_url(settings.container_host)))
@@ -92,7 +97,7 @@ def candidates(settings: Settings) -> list[tuple[str, str]]:
     if rootless is not None:
         found.append(("rootless", f"unix://{rootless}"))
     found.append(("rootful", f"unix://{ROOTFUL_SOCKET}"))
-    shared = read_advertised(settings)
+    shared = read_advertised(settings) if use_shared else None
     if shared:
         found.append(("shared", shared))
     return found
@@ -115,9 +120,9 @@ def read_advertised(settings: Settings) -> str | None:
     return url if isinstance(url, str) else None
 
 
-def find_live(settings: Settings) -> Endpoint | None:
+def find_live(settings: Settings, use_shared: bool = True) -> Endpoint | None:
     """The first candidate socket that answers, or None."""
-    for source, url in candidates(settings):
+    for source, url in candidates(settings, use_shared):
         if ping(url):
             return Endpoint(url=url, source=source)
     return None
@@ -203,9 +208,10 @@ def stop_embedded(endpoint: Endpoint) -> None:
 class PodmanService:
     """Context manager owning the connection target: found, or started and later stopped."""
 
-    def __init__(self, settings: Settings, advertise: bool = False) -> None:
+    def __init__(self, settings: Settings, advertise: bool = False, use_shared: bool = True) -> None:
         self.settings = settings
         self.advertise = advertise
+        self.use_shared = use_shared
         self.endpoint: Endpoint | None = None
 
     def __enter__(self) -> Endpoint:
@@ -217,7 +223,7 @@ class PodmanService:
     def open(self) -> Endpoint:
         """Find a live socket or start an embedded service."""
         if self.endpoint is None:
-            self.endpoint = find_live(self.settings) or start_embedded(
+            self.endpoint = find_live(self.settings, self.use_shared) or start_embedded(
                 self.settings, advertise=self.advertise
             )
         return self.endpoint

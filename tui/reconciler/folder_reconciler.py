@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from tui.reconciler.pod_plan import LABEL_MANIFEST
 from tui.reconciler.updates import FileProblems
 
 MAX_PROBLEMS_SHOWN = 3
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -107,7 +109,18 @@ class FolderReconciler:
 
     async def _watch(self) -> None:
         async for changed in watch_manifests(self.folder, self._stop):
+            await self._resync_safely(changed)
+
+    async def _resync_safely(self, changed: set[Path] | None) -> None:
+        """A failed pass is logged and the next event or resync tries again; the watcher
+        and the periodic resync must outlive any one failure."""
+        try:
             await self.resync(changed)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            log.warning("resync of %s failed", self.folder, exc_info=True)
+            self.engine.log(f"resync failed: {exc}; retrying on the next change", "warning")
 
     async def _periodic(self) -> None:
         period = self.engine.settings.resync_seconds
@@ -115,7 +128,7 @@ class FolderReconciler:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), period)
             if not self._stop.is_set():
-                await self.resync()
+                await self._resync_safely(None)
 
     async def resync(self, changed: set[Path] | None = None) -> None:
         """Bring pods in line with the folder; concurrent calls collapse into one more run."""
@@ -188,9 +201,8 @@ class FolderReconciler:
         problems_by_file: dict[Path, list[str]] = {}
         for path in sorted(self.files):
             state = self.files[path]
+            # ParsedFile.problems already holds every document's own problems
             errors = [str(p) for p in state.parsed.problems if p.is_error]
-            for document in state.parsed.documents:
-                errors.extend(str(p) for p in document.problems if p.is_error)
             problems_by_file[path] = errors
             for document in state.last_good:
                 if document.kind != "Pod":

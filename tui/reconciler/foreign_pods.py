@@ -72,8 +72,8 @@ def foreign_pod_objects(client: Any, now: datetime) -> dict[str, dict[str, Any]]
     found: dict[str, dict[str, Any]] = {}
     for pod in client.pods.list():
         labels = pod.attrs.get("Labels") or {}
-        if labels.get(LABEL_MANAGED) == "true":
-            continue
+        if labels.get(LABEL_MANAGED) == "true" or "io.podtui.doctor" in labels:
+            continue  # ours, or doctor's few-second smoke pod
         try:
             attrs = client.pods.get(pod.id).attrs
         except (NotFound, APIError):  # gone since the listing (Podman 4 answers 500 then)

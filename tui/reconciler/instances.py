@@ -26,6 +26,7 @@ class InstanceBook:
         self._by_name: dict[str, dict[int, ContainerInstance]] = {}
         self._names_by_id: dict[str, str] = {}
         self._start_errors: dict[str, str] = {}
+        self._highest: dict[str, int] = {}  # per container: the highest attempt ever seen
         self.on_refreshed = None  # type: ignore[var-annotated]  # set by the supervisor
 
     def start_failed(self, instance: ContainerInstance, message: str, when) -> None:  # type: ignore[no-untyped-def]
@@ -62,6 +63,7 @@ class InstanceBook:
             return None
         self._by_name.setdefault(instance.name, {})[instance.attempt] = instance
         self._names_by_id[instance.id] = instance.name
+        self._highest[instance.name] = max(self._highest.get(instance.name, -1), instance.attempt)
         self._mirror(record)
         return record
 
@@ -124,6 +126,28 @@ class InstanceBook:
                     self.on_refreshed(record)
         except PodmanUnavailable:
             return
+
+    def next_attempt(self, name: str) -> int:
+        """The attempt number for a new instance: never reused, even after a removal."""
+        return self._highest.get(name, -1) + 1
+
+    def sandbox_gone(self, when) -> None:  # type: ignore[no-untyped-def]
+        """The pod was removed under us: every instance is gone; keep the newest as the
+        terminated last state (running ones were killed) and forget the rest."""
+        for name, attempts in self._by_name.items():
+            record = self.record.containers.get(name)
+            if record is None or not attempts:
+                continue
+            newest = attempts[max(attempts)]
+            if newest.state != "exited":
+                newest.state = "exited"
+                newest.exit_code = 137 if newest.exit_code in (None, 0) else newest.exit_code
+                newest.finished_at = when
+            record.previous = newest
+            record.current = None
+            record.ready = record.started = False
+        self._by_name.clear()
+        self._names_by_id.clear()
 
     def record_for(self, instance: ContainerInstance) -> ContainerRecord | None:
         """The record an instance belongs to."""

@@ -190,6 +190,28 @@ class PodSupervisor:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
 
+    async def sandbox_lost(self) -> None:
+        """The Podman pod was removed behind our back: re-create it, as the kubelet re-creates
+        a dead sandbox (init containers run again, app containers count a restart)."""
+        record = self.record
+        if record.terminating or record.terminal_phase is not None:
+            return
+        self.host.emit(
+            record,
+            "Normal",
+            "SandboxChanged",
+            "Pod sandbox changed, it will be killed and re-created.",
+        )
+        await self.probes.stop_all()
+        self.book.sandbox_gone(self.host.now())
+        record.sandbox_ready = False
+        record.podman_pod_id = None
+        record.pod_ip = None
+        self._infra_task = None
+        self._initialized = False
+        self.host.changed(record)
+        self.kick()
+
     # -- events from Podman -------------------------------------------------------------------
 
     def on_container_event(self, action: str, container_id: str) -> None:
@@ -391,8 +413,7 @@ class PodSupervisor:
                 self.later(f"backoff/{cplan.name}", remaining)
                 return False
             backoff.next(key, finished.timestamp())
-        attempt = 0 if current is None else current.attempt + 1
-        return await self.starter.start(cplan, container, attempt)
+        return await self.starter.start(cplan, container, self.book.next_attempt(cplan.name))
 
     async def _check_completion(self) -> None:
         """The pod completes when no app container runs or will be restarted."""
