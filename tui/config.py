@@ -59,6 +59,7 @@ class Settings:
     backoff_base: float = DEFAULT_BACKOFF[0]
     backoff_cap: float = DEFAULT_BACKOFF[1]
     resync_seconds: float = 15.0
+    eviction_seconds: float = 10.0  # how often disk-backed emptyDir sizeLimits are measured
     container_host: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -82,6 +83,7 @@ class Settings:
             backoff_base=base,
             backoff_cap=cap,
             resync_seconds=float(environ.get("PODTUI_RESYNC_SECONDS") or 15.0),
+            eviction_seconds=float(environ.get("PODTUI_EVICTION_SECONDS") or 10.0),
             container_host=environ.get("CONTAINER_HOST") or None,
         )
 

@@ -183,3 +183,37 @@ async def test_active_deadline_fails_the_pod(engine: Engine) -> None:
         "stopped",
     )
     assert statuses(pod(engine, "deadline"))["long"]["restartCount"] == 0
+
+
+async def test_empty_dir_over_its_size_limit_evicts_the_pod(settings, test_labels) -> None:  # type: ignore[no-untyped-def]
+    engine = Engine(settings.with_changes(eviction_seconds=0.5, backoff_base=0.5, backoff_cap=4.0))
+    engine.test_labels = dict(test_labels)  # type: ignore[attr-defined]
+    await engine.start()
+    try:
+        spec = {
+            "terminationGracePeriodSeconds": 2,
+            "volumes": [{"name": "scratch", "emptyDir": {"sizeLimit": "1Mi"}}],
+            "containers": [
+                container(
+                    "filler",
+                    "head -c 3000000 /dev/zero > /scratch/blob; sleep 3600",
+                    volumeMounts=[{"name": "scratch", "mountPath": "/scratch"}],
+                )
+            ],
+        }
+        await apply(engine, "filler", spec)
+        await until(
+            engine,
+            lambda: pod(engine, "filler").get("status", {}).get("phase") == "Failed",
+            30,
+            "evicted",
+        )
+        status = pod(engine, "filler")["status"]
+        assert status["reason"] == "Evicted"
+        assert status["message"].startswith(
+            'Usage of EmptyDir volume "scratch" exceeds the limit "1Mi"'
+        )
+    finally:
+        for namespace, name in list(engine.supervisors):
+            await engine.delete(namespace, name, grace=2)
+        await engine.close()

@@ -19,6 +19,7 @@ from tui.errors import PodmanUnavailable
 from tui.reconciler import materialize
 from tui.reconciler.backoff import format_duration
 from tui.reconciler.container_start import ContainerStarter
+from tui.reconciler.eviction import eviction_message, limited_volumes, over_limit
 from tui.reconciler.instances import InstanceBook
 from tui.reconciler.pod_plan import ContainerPlan, PodPlan
 from tui.reconciler.pod_termination import PodTerminator
@@ -101,13 +102,18 @@ class PodSupervisor:
         if record.terminating or record.terminal_phase is not None:
             return
         message = "Pod was active on the node longer than the specified deadline"
-        record.reason, record.message = "DeadlineExceeded", message
+        await self._fail_pod("DeadlineExceeded", message)
+
+    async def _fail_pod(self, reason: str, message: str) -> None:
+        """Stop the pod for good: phase Failed with the kubelet's reason (deadline, eviction)."""
+        record = self.record
+        record.reason, record.message = reason, message
         record.terminal_phase = "Failed"
         self._finished = True
-        self.host.emit(record, "Warning", "DeadlineExceeded", message)
+        self.host.emit(record, "Warning", reason, message)
         self.host.changed(record)
         task, self._task = self._task, None  # no more syncs: nothing may restart now
-        if task is not None:
+        if task is not None and task is not asyncio.current_task():
             task.cancel()
         await self.terminator.terminate(None, remove=False)
         await self.terminator.stop_sandbox()
@@ -307,6 +313,40 @@ class PodSupervisor:
         )
         self.later("sandbox", SANDBOX_RETRY)
 
+    def _watch_volume_usage(self) -> None:
+        """Evict the pod when a disk-backed emptyDir outgrows its sizeLimit (checked
+        periodically, like the kubelet's eviction manager)."""
+        volumes = limited_volumes(self.plan)
+        if not volumes or "eviction" in self._timers:
+            return
+
+        def check() -> None:
+            self._timers.pop("eviction", None)
+            asyncio.create_task(self._check_volume_usage(volumes))
+
+        loop = asyncio.get_running_loop()
+        self._timers["eviction"] = loop.call_later(self.host.settings.eviction_seconds, check)
+
+    async def _check_volume_usage(self, volumes: list[Any]) -> None:
+        record = self.record
+        if record.terminating or record.terminal_phase is not None:
+            return
+        found = await self.host.gateway.call(over_limit, self.host.gateway.client, volumes)
+        if found is None:
+            self._watch_volume_usage()
+            return
+        volume, _used = found
+        pod_volume = volume.name.removeprefix(self.plan.podman_name + "_")
+        limit = next(
+            (
+                str((v.get("emptyDir") or {}).get("sizeLimit"))
+                for v in (record.spec.get("spec") or {}).get("volumes") or []
+                if v.get("name") == pod_volume
+            ),
+            str(volume.size_limit_bytes),
+        )
+        await self._fail_pod("Evicted", eviction_message(pod_volume, limit))
+
     async def _start_infra(self, pod_id: str) -> None:
         gateway, record = self.host.gateway, self.record
         await gateway.call(materialize.start_infra, gateway.client, pod_id)
@@ -315,6 +355,7 @@ class PodSupervisor:
         )
         record.sandbox_ready = True
         self.host.changed(record)
+        self._watch_volume_usage()
 
     async def infra_ready(self) -> bool:
         """Wait for the infra container (pod network and IP); False when it failed to start."""
