@@ -75,6 +75,10 @@ def normalize_host_path(value: str) -> str:
     return normalized
 
 
+# Credential folders under $HOME: mounting them (or $HOME itself) hands out keys.
+HOME_SECRETS = (".ssh", ".gnupg", ".aws", ".azure", ".kube", ".docker", ".config", ".local/share/containers")
+
+
 def _home() -> str | None:
     home = os.environ.get("HOME") or str(Path.home())
     home = normalize_host_path(home) if home else ""
@@ -97,8 +101,16 @@ def sensitive_host_path(value: str, home: str | None = None) -> str | None:
         if path == sensitive or path.startswith(sensitive + "/"):
             return f"mounts the sensitive host path {sensitive}"
     home = home if home is not None else _home()
-    if home and (path == home or path.startswith(home.rstrip("/") + "/")):
-        return "mounts the home directory (or a path in it) of the user running podtui"
+    if not home:
+        return None
+    base = home.rstrip("/")
+    if path == base or base.startswith(path.rstrip("/") + "/"):
+        return "mounts the home directory of the user running podtui"
+    for secret_dir in HOME_SECRETS:
+        target = f"{base}/{secret_dir}"
+        if path == target or path.startswith(target + "/"):
+            return f"mounts ~/{secret_dir}, where credentials live"
+    # a project folder inside $HOME (~/src/app/data) is the normal case, not a warning
     return None
 
 
