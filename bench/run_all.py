@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHES = ("validate.py", "apply.py", "watch.py", "logs.py", "ui.py")
+BENCHES = ("validate.py", "apply.py", "watch.py", "events.py", "logs.py", "ui.py")
 
 
 def main() -> int:

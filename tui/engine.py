@@ -22,6 +22,7 @@ from podman.errors import APIError, NotFound
 from tui.config import Settings
 from tui.errors import PodmanUnavailable
 from tui.podman.container_ops import stop_pod
+from tui.podman.exit_watch import ExitWatcher
 from tui.podman.gateway import PodmanGateway
 from tui.podman.oom_watch import OomWatcher
 from tui.podman.service import PodmanService, podman_env
@@ -92,6 +93,7 @@ class Engine:
         self.images: ImagePuller = None  # type: ignore[assignment]
         self.recorder = EventRecorder()
         self.oom = OomWatcher()
+        self.exits = ExitWatcher(self._on_exit_file)
         self.store = StateStore(settings.state_dir)
         self.restart_backoff = Backoff(settings.backoff_base, settings.backoff_cap)
         self.pull_backoff = Backoff(settings.backoff_base, settings.backoff_cap)
@@ -236,6 +238,12 @@ class Engine:
         self.restart_backoff.restore(self.store.load_backoff())
         self.oom.start()
         await self._connect()
+        if (
+            self.service.endpoint is not None
+            and self.service.endpoint.source != "CONTAINER_HOST"
+            or (self.settings.container_host or "").startswith("unix://")
+        ):
+            self.exits.start()  # local service: conmon's exit files are on this host
 
     async def _connect(self) -> None:
         endpoint = await asyncio.to_thread(self.service.open)
@@ -369,6 +377,21 @@ class Engine:
                     "warning",
                 )
                 asyncio.create_task(supervisor.sandbox_lost())
+
+    def _on_exit_file(self, container_id: str) -> None:
+        """conmon wrote an exit file (a thread): refresh that container on the loop now."""
+        loop = self._loop
+        if loop is None:
+            return
+
+        def route() -> None:
+            for supervisor in self.supervisors.values():
+                if supervisor.book.owns(container_id):
+                    supervisor.on_container_event("died", container_id)
+                    return
+
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(route)
 
     def _is_own_pod_name(self, podman_name: str) -> bool:
         return podman_name.endswith("_" + folder_id(self.settings.manifests_dir)[:8])
@@ -756,6 +779,7 @@ class Engine:
         if self.gateway is not None:
             self.gateway.close()
         self.oom.stop()
+        self.exits.stop()
         await asyncio.to_thread(self.service.close)
 
 
