@@ -258,9 +258,13 @@ def create_pod(client: Any, plan: PodPlan) -> str:
         raise
 
 
-def start_infra(client: Any, pod_id: str) -> None:
+def start_infra(client: Any, pod_id: str, infra_name: str | None = None) -> None:
     """Start the pod's infra container only (a pod start would also start the containers
-    being created at the same moment)."""
+    being created at the same moment). With its name known, no inspect is needed."""
+    if infra_name:
+        response = client.api.post(f"/containers/{infra_name}/start")
+        if response.status_code in (204, 304):
+            return
     infra = client.pods.get(pod_id).attrs.get("InfraContainerID")
     if not infra:
         client.api.post(f"/pods/{pod_id}/start").raise_for_status()

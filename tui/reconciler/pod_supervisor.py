@@ -42,6 +42,20 @@ def should_restart(policy: str, instance: ContainerInstance) -> bool:
     return False
 
 
+def needs_pod_ip_early(plan: PodPlan) -> bool:
+    """Whether anything uses the pod IP as soon as containers start: ``status.podIP`` in
+    env, or an httpGet/tcpSocket probe or hook (they connect to it)."""
+    for cplan in plan.container_plans():
+        if cplan.pod_ip_env:
+            return True
+        spec = cplan.spec
+        handlers = [spec.get(k) for k in ("readinessProbe", "livenessProbe", "startupProbe")]
+        handlers += list((spec.get("lifecycle") or {}).values())
+        if any(isinstance(h, dict) and ("httpGet" in h or "tcpSocket" in h) for h in handlers):
+            return True
+    return False
+
+
 def pod_label(record: PodRecord) -> str:
     """``name_namespace(uid)``: how the kubelet names a pod in messages."""
     return f"{record.name}_{record.namespace}({record.uid})"
@@ -349,13 +363,26 @@ class PodSupervisor:
 
     async def _start_infra(self, pod_id: str) -> None:
         gateway, record = self.host.gateway, self.record
-        await gateway.call(materialize.start_infra, gateway.client, pod_id)
-        record.pod_ip = await gateway.call(
-            materialize.pod_ip, gateway.client, self.plan.podman_name
+        await gateway.call(
+            materialize.start_infra, gateway.client, pod_id, self.plan.pod_body.get("infra_name")
         )
+        if needs_pod_ip_early(self.plan):
+            record.pod_ip = await gateway.call(
+                materialize.pod_ip, gateway.client, self.plan.podman_name
+            )
+        else:  # nothing waits on it: read it beside the container starts
+            asyncio.create_task(self._read_pod_ip())
         record.sandbox_ready = True
         self.host.changed(record)
         self._watch_volume_usage()
+
+    async def _read_pod_ip(self) -> None:
+        gateway = self.host.gateway
+        with contextlib.suppress(Exception):
+            self.record.pod_ip = await gateway.call(
+                materialize.pod_ip, gateway.client, self.plan.podman_name
+            )
+            self.host.changed(self.record)
 
     async def infra_ready(self) -> bool:
         """Wait for the infra container (pod network and IP); False when it failed to start."""
