@@ -26,6 +26,7 @@ lint:
 	.venv/bin/python -m mypy tui
 
 screenshots: setup
+	@command -v rsvg-convert >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -q librsvg2-bin; } || true
 	.venv/bin/python scripts/screenshots.py
 
 clean:

@@ -61,6 +61,9 @@ def pod_label(record: PodRecord) -> str:
     return f"{record.name}_{record.namespace}({record.uid})"
 
 
+DETACH_GRACE = 5.0  # seconds a shutting-down engine lets a sync in progress finish
+
+
 class PodSupervisor:
     """Supervise one pod until it is terminated."""
 
@@ -81,6 +84,8 @@ class PodSupervisor:
         self._infra_task: asyncio.Task[None] | None = None
         self.self_started: set[str] = set()  # containers we started: their start event is ours
         self._settled = asyncio.Event()
+        self._idle = asyncio.Event()  # no sync running or asked for
+        self._idle.set()
         self._done = asyncio.Event()
         for cplan in plan.container_plans():
             record.containers.setdefault(
@@ -135,6 +140,7 @@ class PodSupervisor:
 
     def kick(self) -> None:
         """Ask for a sync soon (cheap; many kicks collapse into one sync)."""
+        self._idle.clear()
         self._wake.set()
 
     async def wait_settled(self, timeout: float | None = None) -> bool:
@@ -163,6 +169,8 @@ class PodSupervisor:
                 self.host.emit(self.record, "Warning", "FailedSync", f"error syncing pod: {exc}")
                 self.later("resync", SANDBOX_RETRY)
             self._settled.set()
+            if not self._wake.is_set():
+                self._idle.set()
             self.host.changed(self.record)
 
     def later(self, key: str, delay: float) -> None:
@@ -199,10 +207,17 @@ class PodSupervisor:
             self._done.set()
 
     async def detach(self) -> None:
-        """Stop supervising without touching the pod (engine shutdown: pods keep running)."""
+        """Stop supervising without touching the pod (engine shutdown: pods keep running).
+
+        A sync under way is allowed to finish (bounded): cancelling it between "container
+        created" and "container started" would leave a half-started pod for the next engine.
+        """
         for timer in self._timers.values():
             timer.cancel()
         self._timers.clear()
+        if self._task is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._idle.wait(), DETACH_GRACE)
         await self.probes.stop_all()
         task, self._task = self._task, None
         if task is not None:

@@ -12,10 +12,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar
 
-from rich.text import Text
+from rich.text import Span, Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -57,6 +58,14 @@ ROW_STYLES: dict[str, str] = {
 STATUS_STYLES: dict[str, str] = {**ROW_STYLES, "running": "#50c878"}
 
 
+CellSignature = tuple[str, str, tuple[Span, ...]]
+
+
+def cell_signature(value: Text) -> CellSignature:
+    """What a cell shows (text, style, spans): equal signatures need no redraw."""
+    return value.plain, str(value.style), tuple(value.spans)
+
+
 def pod_key(namespace: str, name: str) -> str:
     """The row key of a pod."""
     return f"{namespace}/{name}"
@@ -80,7 +89,7 @@ class PodEntry:
     pod: dict[str, Any]
     managed: bool = True
     offline: bool = False  # restored from the state directory while Podman is unreachable
-    cells: dict[str, str] = field(default_factory=dict, repr=False)
+    cells: dict[str, CellSignature] = field(default_factory=dict, repr=False)
 
     @property
     def key(self) -> str:
@@ -115,9 +124,9 @@ class PodEntry:
         """The pod's labels."""
         return dict((self.pod.get("metadata") or {}).get("labels") or {})
 
-    @property
+    @cached_property
     def status_text(self) -> str:
-        """kubectl's STATUS column."""
+        """kubectl's STATUS column (an entry is built per update: computed once, then kept)."""
         return status_column(self.pod)
 
 
@@ -230,8 +239,9 @@ class PodTable(DataTable[Text]):
             return
         cells = self._cells(entry, self.clock())
         if shown:
-            for column, value in cells.items():
-                self._set_cell(entry, column, value)
+            changed = [self._set_cell(entry, column, value) for column, value in cells.items()]
+            if any(changed):
+                self._redraw_rows({entry.key})
         else:
             self._add_row(entry, cells)
             self._resort()
@@ -266,12 +276,16 @@ class PodTable(DataTable[Text]):
     def tick(self) -> None:
         """Once a second: AGE and "(12s ago)" move on; nothing else is touched."""
         now = self.clock()
+        changed = set()
         for key in self.visible_keys:
             entry = self.entries[key]
-            self._set_cell(entry, "age", self._styled(entry, age_column(entry.pod, now)))
-            self._set_cell(
+            age = self._set_cell(entry, "age", self._styled(entry, age_column(entry.pod, now)))
+            restarts = self._set_cell(
                 entry, "restarts", self._styled(entry, restarts_column(entry.pod, now))
             )
+            if age or restarts:
+                changed.add(key)
+        self._redraw_rows(changed)
 
     def select(self, key: str) -> bool:
         """Move the cursor to a pod's row (False when it has none)."""
@@ -327,10 +341,11 @@ class PodTable(DataTable[Text]):
             "manifest": self._styled(entry, Path(entry.manifest).name if entry.manifest else "-"),
         }
 
-    def _set_cell(self, entry: PodEntry, column: str, value: Text) -> None:
-        signature = f"{value.markup}"
+    def _set_cell(self, entry: PodEntry, column: str, value: Text) -> bool:
+        """Put a value in a shown row's cell; True when its row still needs ``_redraw_rows``."""
+        signature = cell_signature(value)
         if entry.cells.get(column) == signature:
-            return
+            return False
         entry.cells[column] = signature
         # DataTable re-measures a whole column when a cell narrows; do that only when this
         # cell may have been the widest (the age tick narrows dozens of cells a second).
@@ -338,38 +353,53 @@ class PodTable(DataTable[Text]):
         before = self.get_cell(entry.key, column).cell_len
         if value.cell_len > width or (before >= width and value.cell_len < before):
             self.update_cell(entry.key, column, value, update_width=True)
-        elif not self._redraw_row_only(entry.key, column, value):
-            self.update_cell(entry.key, column, value)
-
-    def _redraw_row_only(self, key: str, column: str, value: Text) -> bool:
-        """Set a cell whose column keeps its width, and redraw only its row.
-
-        ``update_cell`` flushes the render caches of every row, so one pod's change (or the
-        age tick) re-renders the whole visible list; here only this row's cached renders are
-        dropped. Relies on DataTable's private caches (textual 8): False when they differ,
-        and the caller falls back to ``update_cell``.
-        """
-        try:
-            row_key = RowKey(key)
-            index = self._row_locations.get(row_key)
-            if index is None:
-                return False
-            self._data[row_key][ColumnKey(column)] = value
-            for cache in (self._row_render_cache, self._cell_render_cache):
-                for cache_key in [k for k in cache.keys() if k[0] == row_key]:
-                    cache.discard(cache_key)
-            self._row_renderable_cache.discard((self._update_count, index))
-            header = self.header_height if self.show_header else 0
-            lines = {y + header for y, (key_, _) in enumerate(self._y_offsets) if key_ == row_key}
-            for cache_key in [k for k in self._line_cache.keys() if k[0] in lines]:
-                self._line_cache.discard(cache_key)
-        except (AttributeError, KeyError, TypeError):
             return False
-        self.refresh_row(index)
+        try:
+            self._data[RowKey(entry.key)][ColumnKey(column)] = value
+        except (AttributeError, KeyError):
+            self.update_cell(entry.key, column, value)
+            return False
         return True
 
+    def _redraw_rows(self, keys: set[str]) -> None:
+        """Redraw only these rows after ``_set_cell``.
+
+        ``update_cell`` drops the cached renders of every row, so one pod's change (or the
+        age tick) would re-render the whole visible list; here only the changed rows' are
+        dropped. This relies on DataTable's private caches (textual 8); when they are not
+        as expected, everything is redrawn the way ``update_cell`` does it.
+        """
+        if not keys:
+            return
+        row_keys = {RowKey(key) for key in keys}
+        try:
+            rows = self._row_render_cache
+            for row_cache_key in [k for k in list(rows.keys()) if k[0] in row_keys]:
+                rows.discard(row_cache_key)
+            cells = self._cell_render_cache
+            for cell_cache_key in [k for k in list(cells.keys()) if k[0] in row_keys]:
+                cells.discard(cell_cache_key)
+            header = self.header_height if self.show_header else 0
+            ys = {y + header: row_key for y, (row_key, _) in enumerate(self._y_offsets) if row_key in row_keys}
+            lines = self._line_cache
+            for line_cache_key in [k for k in list(lines.keys()) if k[0] in ys]:
+                lines.discard(line_cache_key)
+            indexes = {row_key: self._row_locations.get(row_key) for row_key in row_keys}
+            for index in indexes.values():
+                if index is not None:
+                    self._row_renderable_cache.discard((self._update_count, index))
+        except (AttributeError, KeyError, TypeError, ValueError):
+            key = next(iter(keys))
+            self.update_cell(key, "name", self.get_cell(key, "name"))  # flushes every cache
+            return
+        window = self.window_region
+        for y, row_key in ys.items():
+            index = indexes.get(row_key)
+            if index is not None and window.y <= y < window.bottom:  # out of view: no paint
+                self.refresh_row(index)
+
     def _add_row(self, entry: PodEntry, cells: dict[str, Text]) -> None:
-        entry.cells = {column: value.markup for column, value in cells.items()}
+        entry.cells = {column: cell_signature(value) for column, value in cells.items()}
         self.add_row(*(cells[key] for _, key in COLUMNS), key=entry.key)
         self.show_title()
 
