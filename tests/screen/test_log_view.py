@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -67,10 +68,20 @@ class LogHost(App[None]):
             self.search_done.set()
 
 
-def screen_rows(view: LogView) -> list[str]:
-    """What the widget paints, row by row."""
+def painted(view: LogView) -> list[str]:
+    """What the widget paints, row by row (the last row is the status line)."""
     width, height = view.scrollable_content_region.size
     return [strip.text.rstrip() for strip in view.render_lines(Region(0, 0, width, height))]
+
+
+def screen_rows(view: LogView) -> list[str]:
+    """The log rows painted, without the status line."""
+    return painted(view)[:-1]
+
+
+def status_row(view: LogView) -> str:
+    """The status line as painted."""
+    return painted(view)[-1].strip()
 
 
 @pytest.fixture
@@ -103,6 +114,16 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
+async def until_rows(pilot, view: LogView, count: int, seconds: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    """Let the app run until the view has taken in ``count`` rows (bounded)."""
+    deadline = time.monotonic() + seconds
+    while view.line_count < count:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the view never reached {count} rows (has {view.line_count})")
+        await pilot.pause(0.01)
+    await settle(pilot)
+
+
 async def test_tail_shown_and_followed(one_container) -> None:  # type: ignore[no-untyped-def]
     pod, _path = one_container
     app = LogHost(pod)
@@ -132,7 +153,7 @@ async def test_scroll_up_pauses_and_counts_new_lines(one_container) -> None:  # 
         await settle(pilot)
         assert view.unseen_lines == 5
         assert view.scroll_y == top  # the page being read did not move
-        assert screen_rows(view)[-1].startswith("+5 new lines")
+        assert status_row(view).startswith("+5 new lines · f/end to follow")
         await pilot.press("end")
         await settle(pilot)
         assert view.follow and view.unseen_lines == 0
@@ -167,7 +188,7 @@ async def test_search_highlights_and_jumps(one_container) -> None:  # type: igno
         assert "ERROR" in "".join(highlighted)
         await pilot.press("n")
         assert view.current_match == matches[-1]
-        assert "matches" in screen_rows(view)[-1]
+        assert "matches" in status_row(view)
         await pilot.press("escape")
         assert view.search_matches == [] and view.current_match is None
 
@@ -230,3 +251,83 @@ def test_bindings_carry_ids_and_tooltips() -> None:
     for binding in LogView.BINDINGS:
         assert binding.id and binding.id.startswith("logs."), binding  # type: ignore[union-attr]
         assert binding.tooltip, binding  # type: ignore[union-attr]
+
+
+async def test_status_line_says_container_instance_follow_timestamps_wrap(
+    two_containers: PodLogs,
+) -> None:
+    app = LogHost(two_containers)
+    async with app.run_test(size=(100, 12)) as pilot:
+        view = app.query_one(LogView)
+        await asyncio.to_thread(view.view.wait_complete, 10)  # type: ignore[union-attr]
+        await settle(pilot)
+        assert status_row(view) == (
+            "container all · current instance · follow on · timestamps off · wrap off"
+        )
+        await pilot.press("c", "p", "t", "w", "f")
+        await settle(pilot)
+        assert status_row(view) == (
+            "container web · previous instance · follow off · timestamps on · wrap on"
+        )
+
+
+async def test_an_empty_log_says_so_until_a_line_arrives(tmp_path: Path) -> None:
+    path = tmp_path / "quiet.log"
+    path.write_bytes(b"")
+    pod = PodLogs("quiet", [attempt(path, "main")])
+    try:
+        app = LogHost(pod)
+        async with app.run_test(size=(100, 12)) as pilot:
+            view = app.query_one(LogView)
+            await asyncio.to_thread(view.view.wait_complete, 10)  # type: ignore[union-attr]
+            await settle(pilot)
+            assert view.line_count == 0
+            assert screen_rows(view)[0] == "(no output yet)"
+            append(path, ["first words"], start=1)
+            pod.refresh()
+            await until_rows(pilot, view, 1)
+            assert screen_rows(view)[0] == "first words"
+            assert "(no output yet)" not in screen_rows(view)
+    finally:
+        pod.close()
+
+
+async def test_one_new_line_is_singular(one_container) -> None:  # type: ignore[no-untyped-def]
+    pod, path = one_container
+    app = LogHost(pod)
+    async with app.run_test(size=(100, 24)) as pilot:
+        view = app.query_one(LogView)
+        await asyncio.to_thread(view.view.wait_complete, 10)  # type: ignore[union-attr]
+        await settle(pilot)
+        await pilot.press("pageup")
+        append(path, ["just one"], start=40)
+        pod.refresh()
+        await until_rows(pilot, view, 2002)
+        assert status_row(view).startswith("+1 new line · f/end to follow")
+
+
+class BackHost(LogHost):
+    """A host whose escape means "back to the list", as the pod screen's does."""
+
+    BINDINGS = [("escape", "back", "Back")]
+
+    def __init__(self, pod_logs: PodLogs) -> None:
+        super().__init__(pod_logs)
+        self.backs = 0
+
+    def action_back(self) -> None:
+        self.backs += 1
+
+
+async def test_escape_clears_a_search_first_then_goes_back(one_container) -> None:  # type: ignore[no-untyped-def]
+    pod, _path = one_container
+    app = BackHost(pod)
+    async with app.run_test(size=(100, 24)) as pilot:
+        view = app.query_one(LogView)
+        await asyncio.to_thread(view.view.wait_complete, 10)  # type: ignore[union-attr]
+        await pilot.press("slash", *"error", "enter")
+        await asyncio.wait_for(app.search_done.wait(), 10)
+        await pilot.press("escape")
+        assert view.search_matches == [] and app.backs == 0
+        await pilot.press("escape")
+        assert app.backs == 1

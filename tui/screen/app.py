@@ -124,6 +124,7 @@ class PodtuiApp(App[int]):
         self.pull_progress: dict[str, EngineBridge.PullUpdated] = {}
         self.file_problems: dict[str, list[str]] = {}
         self.role = ""
+        self.role_detail = ""
         self.tick_seconds = tick_seconds
         self.one_line_errors = False
         self.fatal_message: str | None = None
@@ -312,13 +313,15 @@ class PodtuiApp(App[int]):
 
     def on_engine_bridge_role_updated(self, message: EngineBridge.RoleUpdated) -> None:
         """Reconciler or viewer."""
+        was_viewer = self.role == "viewer"
+        self.role, self.role_detail = message.role, message.detail
         screen = self._live()
         if screen is None:
             return
-        if self.role == "viewer" and message.role == "reconciler":
+        if was_viewer and message.role == "reconciler":
             self.notify("The other podtui exited: this one reconciles the folder now.", title="Role")
-        self.role = message.role
         screen.header.set_role(message.role, message.detail)
+        screen.refresh_bindings()  # a viewer hides the keys only the reconciler has
 
     # -- what the detail pane asks (DetailSource) ------------------------------------------
     @property

@@ -151,6 +151,8 @@ class LogView(ScrollView, can_focus=True):
         "log-view--match",
         "log-view--match-current",
         "log-view--status",
+        "log-view--status-alert",
+        "log-view--empty",
     }
     DEFAULT_CSS = """
     LogView {
@@ -162,7 +164,9 @@ class LogView(ScrollView, can_focus=True):
         & > .log-view--marker { color: $text-muted; text-style: dim; }
         & > .log-view--match { background: $warning 40%; }
         & > .log-view--match-current { background: $warning; color: $background; text-style: bold; }
-        & > .log-view--status { background: $accent; color: $text; }
+        & > .log-view--status { background: $panel; color: $text-muted; }
+        & > .log-view--status-alert { background: $accent; color: $text; }
+        & > .log-view--empty { color: $text-muted; text-style: italic; }
     }
     """
 
@@ -296,7 +300,7 @@ class LogView(ScrollView, can_focus=True):
         self._entering: str | None = None
         self._current_match: int | None = None
         self._adjusting = False
-        self._status: str | None = None
+        self._status: tuple[str, str] = ("", "")
         self._window: list[Strip] | None = None
 
     def on_mount(self) -> None:
@@ -487,6 +491,12 @@ class LogView(ScrollView, can_focus=True):
         """``N``: the next match above."""
         self._step_match(-1)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``escape`` clears a search; without one it is not ours (the screen goes back)."""
+        if action == "clear_search":
+            return self._search is not None
+        return True
+
     def action_clear_search(self) -> None:
         """``escape``: forget the search and its highlights."""
         if self._search is not None:
@@ -626,13 +636,12 @@ class LogView(ScrollView, can_focus=True):
 
     # -- scrolling ---------------------------------------------------------------------------
     def _content_height(self) -> int:
-        return max(1, self.scrollable_content_region.height - (1 if self._status else 0))
+        return max(1, self.scrollable_content_region.height - 1)  # the status line
 
     def _update_virtual_size(self) -> None:
-        self._status = self._status_text()
-        status = 1 if self._status else 0
+        self._status = self._status_parts()
         width = self.scrollable_content_region.width if self.wrap else self._max_width
-        self.virtual_size = Size(width, self._seen[0] + status)
+        self.virtual_size = Size(width, self._seen[0] + 1)
 
     def _scroll_to_end(self) -> None:
         self._scroll_without_pausing(self.max_scroll_y)
@@ -645,25 +654,42 @@ class LogView(ScrollView, can_focus=True):
             self._adjusting = False
 
     # -- rendering ---------------------------------------------------------------------------
-    def _status_text(self) -> str | None:
-        parts = []
+    @property
+    def status_text(self) -> str:
+        """The status line as shown (search and new-line notes first, then the view's state)."""
+        alerts, state = self._status_parts()
+        return f"{alerts}   {state}" if alerts else state
+
+    def _status_parts(self) -> tuple[str, str]:
+        """(what needs attention, the view's state): the bottom line of the pane."""
+        state = " · ".join(
+            (
+                f"container {self.container or 'all'}",
+                "previous instance" if self.previous else "current instance",
+                f"follow {'on' if self.follow else 'off'}",
+                f"timestamps {'on' if self.timestamps else 'off'}",
+                f"wrap {'on' if self.wrap else 'off'}",
+            )
+        )
         if self._entering is not None:
-            return f"/{self._entering}▏  enter: search · esc: cancel · re: for a regex"
+            return f"/{self._entering}▏  enter: search · esc: cancel · re: for a regex", state
+        parts = []
         if self._search is not None:
             found = self._search.count()
             where = ""
             if self._current_match is not None:
                 ordinal = self._search.ordinal(self._current_match)
                 where = f"{ordinal} of " if ordinal else ""
-            state = "" if self._search.done else "…"
-            parts.append(f"/{self._search_text}  {where}{found}{state} matches · n/N · esc clears")
+            state_mark = "" if self._search.done else "…"
+            parts.append(f"/{self._search_text}  {where}{found}{state_mark} matches · n/N · esc clears")
         if not self.follow and self._unseen:
-            parts.append(f"+{self._unseen} new lines · f/end to follow")
-        return "   ".join(parts) or None
+            noun = "line" if self._unseen == 1 else "lines"
+            parts.append(f"+{self._unseen} new {noun} · f/end to follow")
+        return "   ".join(parts), state
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """Work out the status line and the wrapped window once per paint, not per row."""
-        self._status = self._status_text()
+        self._status = self._status_parts()
         self._window = None
         return super().render_lines(crop)
 
@@ -671,10 +697,10 @@ class LogView(ScrollView, can_focus=True):
         """One screen row: a log row, a wrapped piece of one, or the status line."""
         width = self.scrollable_content_region.width
         base = self.rich_style
-        status = self._status
-        if status is not None and y == self.scrollable_content_region.height - 1:
-            style = self.get_component_rich_style("log-view--status")
-            return Strip([Segment(status, style)]).crop_extend(0, width, style)
+        if y == self.scrollable_content_region.height - 1:
+            return self._status_strip(width)
+        if self._seen[0] == 0:
+            return self._empty_strip(width) if y == 0 else Strip.blank(width, base)
         if self.wrap:
             if self._window is None:
                 self._window = self._wrapped_window(width)
@@ -688,6 +714,22 @@ class LogView(ScrollView, can_focus=True):
         strip = self._row_strip(row, width)
         scroll_x = int(self.scroll_x)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+    def _status_strip(self, width: int) -> Strip:
+        """The bottom line: notes in the accent colour, then the view's state, muted."""
+        alerts, state = self._status
+        style = self.get_component_rich_style("log-view--status")
+        segments = []
+        if alerts:
+            segments.append(Segment(f" {alerts} ", self.get_component_rich_style("log-view--status-alert")))
+        segments.append(Segment(f"  {state}" if alerts else state, style))
+        return Strip(segments).crop_extend(0, width, style)
+
+    def _empty_strip(self, width: int) -> Strip:
+        """A log with no line yet says so instead of looking broken."""
+        text = "(no output)" if self.previous else "(no output yet)"
+        style = self.get_component_rich_style("log-view--empty")
+        return Strip([Segment(text, style)]).crop_extend(0, width, self.rich_style)
 
     def _wrapped_window(self, width: int) -> list[Strip]:
         """Wrapped strips for the screen: from the top row, or filled up from the end."""

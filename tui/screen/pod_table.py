@@ -47,6 +47,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("PORTS", "ports"),
     ("MANIFEST", "manifest"),
 )
+#: Columns whose text changes as pods live get a width their usual values fit in, so the
+#: table does not jump: "ContainerCreating", "12 (9m59s ago)", "9m59s".
+MIN_WIDTHS: dict[str, int] = {"status": 17, "restarts": 14, "age": 5}
 #: Row colours by status category (k9s-like: healthy rows plain, trouble stands out).
 ROW_STYLES: dict[str, str] = {
     "running": "",
@@ -203,8 +206,13 @@ class PodTable(DataTable[Text]):
         self.namespace: str | None = None
         self._selected: str | None = None
         self._shown_title = ""
+        # Until the user moves the cursor, it stays on the first row as pods arrive;
+        # after that it stays on its pod, wherever the pod sorts.
+        self._on_first_row = True
         for label, key in COLUMNS:
-            self.add_column(label, key=key)
+            # DataTable sizes a column to its widest cell or its label: a padded label
+            # is the minimum width.
+            self.add_column(Text(label.ljust(MIN_WIDTHS.get(key, 0))), key=key)
 
     # -- reading -----------------------------------------------------------------------
     @property
@@ -293,6 +301,7 @@ class PodTable(DataTable[Text]):
             index = self.get_row_index(key)
         except RowDoesNotExist:
             return False
+        self._on_first_row = False
         self.move_cursor(row=index, animate=False)
         self._sync_selection()
         return True
@@ -415,7 +424,9 @@ class PodTable(DataTable[Text]):
     def _resort(self) -> None:
         selected = self._selected
         self.sort("namespace", "name", key=lambda values: (values[0].plain, values[1].plain))
-        if selected is not None and selected in self.rows:
+        if self._on_first_row:
+            self.move_cursor(row=0, animate=False)
+        elif selected is not None and selected in self.rows:
             self.move_cursor(row=self.get_row_index(selected), animate=False)
 
     def _sync_selection(self) -> None:
@@ -431,6 +442,14 @@ class PodTable(DataTable[Text]):
         """The cursor moved: tell the screen which pod is selected now."""
         message.stop()
         self._sync_selection()
+
+    def on_key(self, event: events.Key) -> None:
+        """A key in the list: the user chooses the pod from now on."""
+        self._on_first_row = False
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        """A click in the list: the user chooses the pod from now on."""
+        self._on_first_row = False
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         """Hovering a pod with an invalid manifest shows its first error."""

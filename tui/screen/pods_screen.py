@@ -6,6 +6,7 @@ runs it in a worker and reports failures in one place.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -27,8 +28,16 @@ if TYPE_CHECKING:
 NEEDS_POD = frozenset(
     {"details", "logs", "describe", "edit", "delete", "restart", "shell", "open_port", "reveal"}
 )
+#: What only the podtui that reconciles the folder does (a viewer hides these keys).
+RECONCILER_ONLY = frozenset({"restart", "delete", "edit", "new"})
 EMPTY_HINT = (
     "No pods yet. Press n to create one, or drop a Pod YAML file into {folder}"
+)
+NO_MATCH_HINT = "no pods match '{query}' — esc clears the filter"
+NO_NAMESPACE_HINT = "no pods in namespace {namespace} — :ns all shows every namespace"
+VIEWER_REFUSAL = (
+    "This podtui is a viewer: {who} reconciles the folder, so restart, delete, edit and new "
+    "are done there. This one takes over when that one quits."
 )
 
 
@@ -48,6 +57,7 @@ class PodsScreen(Screen[None]):
         Binding("o", "open_port", "Open", id="pods.open", tooltip="Open the first published port in a browser"),
         Binding("x", "reveal", "Secrets", id="pods.reveal", tooltip="Reveal or mask Secret values in the Manifest tab"),
         Binding("escape", "back", "Back", show=False, id="pods.back", tooltip="Back to the pod list / clear the filter"),
+        Binding("r,ctrl+d,e,n", "viewer_refusal", show=False, id="pods.viewer", tooltip="In a viewer: why changes are made in the reconciling podtui"),
         *(
             Binding(str(number), f"show_tab('{tab}')", tab.title(), show=False, id=f"pods.tab.{tab}", tooltip=f"Show the {tab.title()} tab")
             for number, tab in enumerate(TABS, start=1)
@@ -57,6 +67,7 @@ class PodsScreen(Screen[None]):
     def __init__(self, app: PodtuiApp) -> None:
         super().__init__()
         self.podtui = app
+        self._hint_text = ""
 
     def compose(self) -> ComposeResult:
         app = self.podtui
@@ -64,10 +75,7 @@ class PodsScreen(Screen[None]):
         yield Input(placeholder="filter: name, app=web, CrashLoop, !Running  (enter keeps, esc clears)", id="filter")
         with Vertical(id="body"):
             yield PodTable(app.clock, id="pods")
-            yield Static(
-                Text(EMPTY_HINT.format(folder=app.settings.manifests_dir), style="dim"),
-                id="empty-hint",
-            )
+            yield Static("", id="empty-hint")
             yield PodDetail(app, app.clock, id="detail")
         yield Footer()
 
@@ -117,9 +125,26 @@ class PodsScreen(Screen[None]):
         self._update_empty_hint()
 
     def _update_empty_hint(self) -> None:
-        hint = self.query_one("#empty-hint")
-        hint.display = not self.table.entries
-        self.table.show_title()
+        """An empty list says why: no pods at all, or none that pass the filter."""
+        table = self.table
+        text = ""
+        if not table.entries:
+            text = EMPTY_HINT.format(folder=self.podtui.settings.manifests_dir)
+        elif not table.row_count and table.query_text:
+            text = NO_MATCH_HINT.format(query=table.query_text)
+        elif not table.row_count and table.namespace is not None:
+            text = NO_NAMESPACE_HINT.format(namespace=table.namespace)
+        hint = self.query_one("#empty-hint", Static)
+        if text != self._hint_text:
+            self._hint_text = text
+            hint.update(Text(text, style="dim"))
+        hint.display = bool(text)
+        table.show_title()
+
+    @property
+    def hint_text(self) -> str:
+        """What the hint under the list says ("" when it is hidden)."""
+        return self._hint_text
 
     # -- messages --------------------------------------------------------------------------
     def on_pod_table_pod_selected(self, message: PodTable.PodSelected) -> None:
@@ -148,7 +173,12 @@ class PodsScreen(Screen[None]):
             self.table.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Pod keys are dimmed while no pod is selected."""
+        """Pod keys are dimmed while no pod is selected; a viewer hides what it cannot do."""
+        viewer = self.podtui.role == "viewer"
+        if action == "viewer_refusal":
+            return viewer  # the hidden binding that answers r, ctrl+d, e and n in a viewer
+        if action in RECONCILER_ONLY and viewer:
+            return False
         if action in NEEDS_POD and self.selected is None:
             return None
         return True
@@ -172,6 +202,12 @@ class PodsScreen(Screen[None]):
             )
             return None
         return entry
+
+    def action_viewer_refusal(self) -> None:
+        """A mutating key in a viewer: one message that says where to do it."""
+        holder = re.search(r"\bpid (\d+)", self.podtui.role_detail)
+        who = f"podtui pid {holder.group(1)}" if holder else "another podtui"
+        self.notify(VIEWER_REFUSAL.format(who=who), title="Viewer", severity="warning", markup=False)
 
     def action_filter(self) -> None:
         """``/``: type a filter."""
