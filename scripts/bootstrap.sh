@@ -44,7 +44,12 @@ stamp=.venv/.podtui-installed
 if ! [ -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "==> installing podtui into .venv"
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-  .venv/bin/python -m pip install -q -e '.[dev]'
+  # pip's output goes to a log, shown only when the install fails
+  if ! .venv/bin/python -m pip install -q -e '.[dev]' >.venv/pip-install.log 2>&1; then
+    cat .venv/pip-install.log >&2
+    echo "pip install failed (log: .venv/pip-install.log)" >&2
+    exit 1
+  fi
   touch "$stamp"
 fi
 

@@ -91,8 +91,12 @@ class Session:
                     fcntl.flock(fd, fcntl.LOCK_UN)
                 finally:
                     os.close(fd)
+                def release() -> None:
+                    if not done.done():
+                        done.set_result(None)
+
                 with contextlib.suppress(RuntimeError):
-                    loop.call_soon_threadsafe(lambda: done.done() or done.set_result(None))
+                    loop.call_soon_threadsafe(release)
 
             # a daemon thread: a viewer that quits must not wait for the reconciler to exit
             threading.Thread(target=wait, name="folder-lock-wait", daemon=True).start()

@@ -9,7 +9,7 @@ from tui.config import Settings
 from tui.podman.doctor import run_checks
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``doctor`` to the command line."""
     parser = subparsers.add_parser(
         "doctor", help="check podman, the API socket, runtime, images and manifests"

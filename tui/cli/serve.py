@@ -40,7 +40,7 @@ STUCK_REASONS = {
 }
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``serve`` to the command line."""
     parser = subparsers.add_parser(
         "serve", help="reconcile the manifests folder headless (like the kubelet)"

@@ -17,7 +17,7 @@ from tui.podman.runtime_fix import all_fixes, diagnose, smoke_container, write_c
 from tui.podman.service import podman_env
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``setup`` to the command line."""
     parser = subparsers.add_parser(
         "setup", help="build the demo image and fix Podman's runtime defaults if needed"

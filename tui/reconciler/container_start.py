@@ -37,7 +37,7 @@ class ContainerStarter:
         self._pull_failed_at: dict[str, float] = {}
 
     @property
-    def host(self):  # type: ignore[no-untyped-def]
+    def host(self):
         return self.supervisor.host
 
     def _wait(self, container: ContainerRecord, reason: str, message: str | None = None) -> None:
@@ -235,7 +235,7 @@ class ContainerStarter:
                 )
 
 
-async def stop_quietly(gateway, container_id: str, grace: float) -> None:  # type: ignore[no-untyped-def]
+async def stop_quietly(gateway, container_id: str, grace: float) -> None:
     """Stop a container with a grace period, ignoring one that is already gone."""
     with contextlib.suppress(NotFound, APIError):
         await gateway.call(stop_container, gateway.client, container_id, int(grace))

@@ -309,7 +309,7 @@ def _document_from_obj(obj: dict[str, Any], path: Path) -> Document:
     return Document(
         kind=str(obj.get("kind") or "Pod"),
         api_version=str(obj.get("apiVersion") or "v1"),
-        name=metadata.get("name"),
+        name=str(metadata.get("name") or ""),
         namespace=metadata.get("namespace") or "default",
         obj=obj,
         raw=obj,

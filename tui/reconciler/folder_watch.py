@@ -44,7 +44,7 @@ async def watch_manifests(
         step=SETTLE_MS,
         debounce=MAX_BATCH_MS,
         recursive=False,
-        stop_event=stop_event,  # type: ignore[arg-type]
+        stop_event=stop_event,
         ignore_permission_denied=True,
     ):
         yield {Path(path) for _, path in changes}

@@ -9,6 +9,8 @@ container garbage collection.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from podman.errors import NotFound
 
 from tui.podman.gateway import PodmanGateway
@@ -27,16 +29,16 @@ class InstanceBook:
         self._names_by_id: dict[str, str] = {}
         self._start_errors: dict[str, str] = {}
         self._highest: dict[str, int] = {}  # per container: the highest attempt ever seen
-        self.on_refreshed = None  # type: ignore[var-annotated]  # set by the supervisor
+        self.on_refreshed: Callable[[PodRecord], None] | None = None  # set by the supervisor
 
-    def start_failed(self, instance: ContainerInstance, message: str, when) -> None:  # type: ignore[no-untyped-def]
+    def start_failed(self, instance: ContainerInstance, message: str, when) -> None:
         """Podman 4.3 leaves a container that failed to start as "created" with no error:
         remember the failure so the instance reads as terminated (StartError) from now on."""
         self._start_errors[instance.id] = message
         self._apply_start_error(instance, when)
         self.put(instance)
 
-    def _apply_start_error(self, instance: ContainerInstance, when) -> None:  # type: ignore[no-untyped-def]
+    def _apply_start_error(self, instance: ContainerInstance, when) -> None:
         message = self._start_errors.get(instance.id)
         if message is None or instance.state == "running":
             return
@@ -96,7 +98,7 @@ class InstanceBook:
         attempt: int,
         image: str,
         when,
-        running: bool,  # type: ignore[no-untyped-def]
+        running: bool,
     ) -> ContainerInstance:
         """What a start call just told us, recorded without asking Podman again."""
         known = self._by_name.get(name, {}).get(attempt)
@@ -131,7 +133,7 @@ class InstanceBook:
         """The attempt number for a new instance: never reused, even after a removal."""
         return self._highest.get(name, -1) + 1
 
-    def sandbox_gone(self, when) -> None:  # type: ignore[no-untyped-def]
+    def sandbox_gone(self, when) -> None:
         """The pod was removed under us: every instance is gone; keep the newest as the
         terminated last state (running ones were killed) and forget the rest."""
         for name, attempts in self._by_name.items():

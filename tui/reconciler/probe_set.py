@@ -9,6 +9,7 @@ event with the probe's output, as on a cluster.
 from __future__ import annotations
 
 import asyncio
+import functools
 from typing import TYPE_CHECKING, Any
 
 from tui.reconciler.container_start import stop_quietly
@@ -48,18 +49,16 @@ class ProbeSet:
             container.ready = False
         workers: list[ProbeWorker] = []
         for kind in ("startup", "liveness", "readiness"):
-            probe = spec.get(SPEC_KEYS[kind])  # type: ignore[index]
+            probe = spec.get(SPEC_KEYS[kind])
             if not probe:
                 continue
-            container.probes[kind] = ProbeState(kind=kind, success=kind == "liveness")  # type: ignore[arg-type]
+            container.probes[kind] = ProbeState(kind=kind, success=kind == "liveness")
             worker = ProbeWorker(
-                kind,  # type: ignore[arg-type]
+                kind,
                 probe,
                 run=self._runner(cplan, container_id),
-                on_change=lambda k, ok, out, c=container, p=cplan, cid=container_id: self._changed(
-                    p, c, cid, k, ok, out
-                ),
-                on_failure=lambda k, out, c=container, p=cplan: self._failed(p, c, k, out),
+                on_change=functools.partial(self._changed, cplan, container, container_id),
+                on_failure=functools.partial(self._failed, cplan, container),
                 wait_started=None if kind == "startup" else started_event.wait,
             )
             workers.append(worker)
@@ -74,7 +73,7 @@ class ProbeSet:
         if plan is not None and container.current is not None:
             self.start_for(plan, container, container.current.id)
 
-    def _runner(self, cplan: ContainerPlan, container_id: str):  # type: ignore[no-untyped-def]
+    def _runner(self, cplan: ContainerPlan, container_id: str):
         sup = self.supervisor
 
         async def run(probe: dict[str, Any], timeout: float) -> HandlerResult:

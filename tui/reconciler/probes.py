@@ -66,7 +66,7 @@ class ProbeWorker:
         run: Callable[[dict[str, Any], float], Awaitable[HandlerResult]],
         on_change: Callable[[ProbeKind, bool, str], None],
         on_failure: Callable[[ProbeKind, str], None],
-        wait_started: Callable[[], Awaitable[None]] | None = None,
+        wait_started: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.kind = kind
         self.probe = probe
