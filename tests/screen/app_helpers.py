@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
+import re
 import time
 from collections.abc import Callable
 
+from textual.app import App
 from textual.pilot import Pilot
 
 from tui.screen.app import PodtuiApp
@@ -53,3 +56,11 @@ def status_of(app: PodtuiApp, key: str) -> str | None:
     if key not in table.rows:
         return None
     return table.cell_text(key, "status")
+
+
+def painted_text(app: App[object], text: str) -> bool:
+    """Whether the screen as painted now shows ``text`` (spaces ignored: the SVG export
+    splits text into styled runs)."""
+    svg = app.export_screenshot()
+    shown = re.sub(r"\s", "", html.unescape(re.sub(r"<[^>]+>", "", svg)))
+    return re.sub(r"\s", "", text) in shown

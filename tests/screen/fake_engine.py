@@ -1,7 +1,10 @@
-"""A fake session and engine for SVG snapshots ONLY: fixed pods, fixed events, a fixed clock.
+"""A fake session and engine for SVG snapshots and screen-only tests: fixed pods, fixed
+events, a fixed clock.
 
-The behaviour tests run the real engine against real Podman (test_app_podman.py); these
-fakes exist so that pictures are pixel-stable. Pods are v1.Pod dicts written by hand so
+The engine's behaviour is tested against real Podman (test_app_podman.py); these fakes
+exist so that pictures are pixel-stable, and so that what the screen does with the
+engine's messages (keys, focus, hints, the viewer role) is tested without Podman
+(test_app_keys.py). Pods are v1.Pod dicts written by hand so
 the real column, status and describe code renders them.
 """
 

@@ -44,10 +44,6 @@ class EditorHost(App[None]):
     def on_manifest_editor_screen_saved(self, message: ManifestEditorScreen.Saved) -> None:
         self.saved.append(message)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Let ctrl+q reach the editor, as the real app does while an editor is open."""
-        return not (action == "quit" and isinstance(self.screen, ManifestEditorScreen))
-
 
 async def until(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 5.0) -> None:
     """Let the app run until ``condition`` holds (bounded)."""
@@ -213,7 +209,7 @@ async def test_escape_with_changes_asks_cancel_then_discard(manifest: Path) -> N
         await pilot.press("escape")  # cancel: keep editing
         await until(pilot, lambda: app.screen is screen and not screen._busy)
         assert screen.modified and app.results == []
-        await pilot.press("ctrl+q")
+        await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, ConfirmLeave))
         await pilot.press("d")
         await until(pilot, lambda: bool(app.results))

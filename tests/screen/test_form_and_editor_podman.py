@@ -15,13 +15,15 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from tui.config import Settings
 from tui.engine import MANIFEST_CONDITION
-from tui.manifest.pod_builder import PodFormValues
+from tui.manifest.pod_builder import FORM_COMMAND, PodFormValues
 from tui.screen.editor_modals import ConfirmInvalidSave
 from tui.screen.manifest_editor import ManifestEditorScreen
 from tui.screen.pod_form import NewPodScreen
+from tui.screen.pod_form_fields import TextField
 from tui.session import Session
 
 pytestmark = [pytest.mark.podman, pytest.mark.slow]
@@ -163,3 +165,34 @@ async def test_form_creates_a_running_pod_and_the_editor_replaces_it(
     condition = manifest_condition(pod)
     assert condition is not None and "restartPolicy" in condition["message"]
     assert "Sometimes" in path.read_text()
+
+
+async def test_the_forms_default_command_stops_at_once_on_delete(
+    session: Session, test_labels: dict[str, str]
+) -> None:
+    folder = session.settings.manifests_dir
+    [(label_key, label_value)] = test_labels.items()
+    namespace = f"t{label_value}-quick"
+    form_app = Host(lambda: NewPodScreen(folder))
+    async with form_app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        screen = form_app.screen
+        assert isinstance(screen, NewPodScreen)
+        assert screen.form.values().command == FORM_COMMAND  # nothing typed: the default
+        for key, value in (
+            ("name", "quick"),
+            ("namespace", namespace),
+            ("labels", f"{label_key}={label_value}"),
+        ):
+            next(f for f in screen.form.query(TextField) if f.key == key).query_one(Input).value = value
+        await until(pilot, lambda: screen.check is not None and screen.check.ok and "quick" in screen.preview_text)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: bool(form_app.results))
+    engine = session.engine
+    assert await engine.wait_for(lambda: phase(pod_of(session, namespace, "quick")) == "Running", 90)
+    (folder / "quick.yaml").unlink()
+    began = time.monotonic()
+    # the default grace period is 30 s: a command that ignored TERM would take all of it
+    assert await engine.wait_for(lambda: not pod_of(session, namespace, "quick"), 15)
+    assert time.monotonic() - began < 10

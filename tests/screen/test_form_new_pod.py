@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -282,3 +284,37 @@ async def test_values_can_be_given_up_front(folder: Path) -> None:
         await pilot.pause()
         assert isinstance(screen.form, PodForm)
         assert "name: pre" in screen.preview_text
+
+
+def on_screen(app: App[None]) -> str:
+    """The text the terminal shows now (what was painted, not what the widgets hold),
+    without spaces (the SVG export splits text into styled runs)."""
+    svg = app.export_screenshot()
+    return re.sub(r"\s", "", html.unescape(re.sub(r"<[^>]+>", "", svg)))
+
+
+def shows(app: App[None], text: str) -> bool:
+    """Whether the painted screen holds ``text`` (spaces ignored)."""
+    return text.replace(" ", "") in on_screen(app)
+
+
+async def test_the_painted_preview_follows_every_field(folder: Path) -> None:
+    app = FormHost(folder)
+    async with app.run_test(size=(140, 50)) as pilot:
+        screen = await open_form(pilot, app)
+        await type_name(pilot, screen, "web")
+        await until(pilot, lambda: shows(app, "name: web"))
+        for _ in "web":
+            await pilot.press("backspace")
+        await type_name(pilot, screen, "api")  # same length: the preview's size is unchanged
+        await until(pilot, lambda: shows(app, "name: api"))
+        assert not shows(app, "name: web")
+        edits = {
+            "namespace": ("team", "namespace: team"),
+            "image": ("localhost/podtui/other:1", "image: localhost/podtui/other:1"),
+            "args": ("--verbose", "--verbose"),
+            "labels": ("tier=db", "tier: db"),
+        }
+        for key, (value, shown) in edits.items():
+            field(screen, key).query_one(Input).value = value
+            await until(pilot, lambda shown=shown: shows(app, shown))

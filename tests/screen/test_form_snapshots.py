@@ -9,7 +9,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tui.manifest.pod_builder import PodFormValues, PortValues
+from tui.manifest.pod_builder import FORM_COMMAND, PodFormValues, PortValues
 from tui.screen.pod_form import NewPodScreen
 
 
@@ -19,7 +19,12 @@ class FormHost(App[None]):
         self.folder = folder
 
     def on_mount(self) -> None:
-        values = PodFormValues(name="Web_1", ports=[PortValues("8080", "70000")], labels="app=web")
+        values = PodFormValues(
+            name="Web_1",
+            command=FORM_COMMAND,
+            ports=[PortValues("8080", "70000")],
+            labels="app=web",
+        )
         self.push_screen(NewPodScreen(self.folder, values))
 
 

@@ -82,6 +82,11 @@ class SidecarValues:
     command: str = ""
 
 
+#: What the new-pod form starts with: a shell that exits on TERM, so deleting the pod takes
+#: a moment (a bare ``sleep`` as PID 1 ignores TERM and waits out the grace period).
+FORM_COMMAND = "sh -c \"trap 'exit 0' TERM; sleep 3600 & wait\""
+
+
 @dataclass
 class PodFormValues:
     """Everything ``kubectl run`` style creation asks for, as the user typed it."""

@@ -48,6 +48,13 @@ from tui.status.events import Event
 
 log = logging.getLogger(__name__)
 
+#: What the marks after a pod's name mean (the help screen explains them).
+MARKERS = [
+    ("ro", "A Podman pod podtui did not create (namespace podman): shown, never changed"),
+    ("⚠", "Its manifest is invalid: the last good pod keeps running; the first error is "
+     "in the Status tab and on hover"),
+    ("viewer", "Another podtui reconciles the folder: r, ctrl+d, e and n are done there"),
+]
 RETRY_FIRST = 1.0
 RETRY_CAP = 15.0
 Clock = Callable[[], datetime]
@@ -476,16 +483,39 @@ class PodtuiApp(App[int]):
         self.push_screen(HelpScreen(self.help_sections()))
 
     def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        """Keys by where they work, from the bindings themselves."""
+        """Keys by where they work, from the bindings themselves, and what the markers mean."""
         from tui.screen.log_view import LogView
+        from tui.screen.manifest_editor import ManifestEditorScreen
+        from tui.screen.pod_form import NewPodScreen
+        from tui.screen.pod_form_fields import RowList
 
         everywhere = binding_rows(self, type(self).BINDINGS)
+        everywhere.append(("ctrl+q", "Quit (asks first when an editor has unsaved changes)"))
         everywhere.append(("ctrl+p", "Command palette: every action by name"))
+        editor = binding_rows(self, ManifestEditorScreen.BINDINGS)
+        editor.append(("ctrl+z ctrl+y", "Undo / redo"))
+        form = binding_rows(self, NewPodScreen.BINDINGS)
+        form += binding_rows(self, RowList.BINDINGS)
+        form.append(("tab shift+tab", "Next / previous field"))
+        form.append(("enter", "Create, when every field is valid"))
         return [
             ("Pods", binding_rows(self, PodsScreen.BINDINGS)),
+            ("Markers in the list", MARKERS),
             ("Logs tab (when the log has focus)", binding_rows(self, LogView.BINDINGS)),
+            ("Manifest editor ( e )", editor),
+            ("New pod form ( n )", form),
             ("Everywhere", everywhere),
         ]
+
+    async def action_quit(self) -> None:
+        """``q`` / ``ctrl+q``: quit (pods keep running); an editor with unsaved changes asks."""
+        from tui.screen.manifest_editor import ManifestEditorScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, ManifestEditorScreen) and screen.modified:
+                screen.leave(then_quit=True)
+                return
+        self.exit(0)
 
     def action_jump(self) -> None:
         """``:``: the command line."""
@@ -507,8 +537,7 @@ class PodtuiApp(App[int]):
         elif command in ("ns", "namespace", "namespaces"):
             target = args[0] if args else "all"
             self._back_to_pods()
-            self.pods_screen.table.set_filter(namespace=None if target == "all" else target)
-            self.pods_screen.table.border_title = self.pods_screen.table.title()
+            self.pods_screen.show_namespace(None if target == "all" else target)
         elif command in ("help", "h", "?"):
             self.action_help()
         elif command in ("q", "quit", "q!", "exit"):

@@ -129,17 +129,20 @@ class ConfirmLeave(ModalScreen[LeaveChoice]):
     ]
     DEFAULT_CSS = _QUESTION_CSS.format(name="ConfirmLeave")
 
-    def __init__(self, file_name: str) -> None:
+    def __init__(self, file_name: str, *, quitting: bool = False) -> None:
         super().__init__()
         self.file_name = file_name
+        self.quitting = quitting
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(
                 f"{self.file_name} has unsaved changes", classes="question-title", markup=False
             )
+            after = " Save or discard them, then podtui quits." if self.quitting else ""
             yield Static(
-                "Nothing reaches the pod until the file is saved.", classes="question-body"
+                f"Nothing reaches the pod until the file is saved.{after}",
+                classes="question-body",
             )
             with Horizontal():
                 yield Button("Save", id="save", variant="primary")

@@ -30,6 +30,15 @@ def log_to_file(settings: Settings) -> Path | None:
     return path
 
 
+def farewell(role: str) -> str | None:
+    """The line printed once the terminal is back: what happens to the pods now."""
+    if role == "reconciler":
+        return "podtui: stopped; pods keep running (podtui serve or podtui reconciles them again)"
+    if role == "viewer":
+        return "podtui: viewer closed"
+    return None
+
+
 def launch_app(args: argparse.Namespace) -> int:
     """Run the app until the user quits; errors come back as one line and exit code 1."""
     log_path: Path | None = None
@@ -52,4 +61,7 @@ def launch_app(args: argparse.Namespace) -> int:
         where = f" (details in {log_path})" if log_path else ""
         print(f"error: {app.fatal_message}{where}", file=sys.stderr)
         return 1
+    line = farewell(app.role)
+    if line:
+        print(line, flush=True)
     return int(app.return_code or 0)

@@ -100,15 +100,6 @@ class ManifestEditorScreen(Screen["Path | None"]):
             id="editor.leave",
             tooltip="Close the editor (asks when there are unsaved changes)",
         ),
-        Binding(
-            "ctrl+q",
-            "leave",
-            "Close",
-            priority=True,
-            show=False,
-            id="editor.quit",
-            tooltip="Close the editor (asks when there are unsaved changes)",
-        ),
     ]
     DEFAULT_CSS = """
     ManifestEditorScreen { layout: vertical; }
@@ -361,18 +352,24 @@ class ManifestEditorScreen(Screen["Path | None"]):
 
     def action_leave(self) -> None:
         """Close; with unsaved changes, ask whether to save, discard or stay."""
+        self.leave()
+
+    def leave(self, *, then_quit: bool = False) -> None:
+        """Close (and quit podtui after, for ``ctrl+q``), asking first about unsaved changes."""
         if self._busy:
             return
         if not self.modified:
-            self.dismiss(self.path if self.saved else None)
+            self._close(then_quit)
             return
         self._busy = True
-        self._ask_leave()
+        self._ask_leave(then_quit)
 
     @work(group="leave", exit_on_error=False)
-    async def _ask_leave(self) -> None:
+    async def _ask_leave(self, then_quit: bool) -> None:
         try:
-            choice = await self.app.push_screen_wait(ConfirmLeave(display_name(self.path)))
+            choice = await self.app.push_screen_wait(
+                ConfirmLeave(display_name(self.path), quitting=then_quit)
+            )
             if choice == "save":
                 saved = await self._save()
                 if not saved:
@@ -381,7 +378,12 @@ class ManifestEditorScreen(Screen["Path | None"]):
                 return
         finally:
             self._busy = False
+        self._close(then_quit)
+
+    def _close(self, then_quit: bool) -> None:
         self.dismiss(self.path if self.saved else None)
+        if then_quit:
+            self.app.exit(0)
 
     # -- the file changing on disk -------------------------------------------------------------
 

@@ -37,6 +37,7 @@ from textual.worker import Worker, WorkerState
 from tui.manifest import ObjectIndex, scan_folder
 from tui.manifest.formats import is_dns1123_subdomain
 from tui.manifest.pod_builder import (
+    FORM_COMMAND,
     FORM_KEY,
     PULL_POLICIES,
     RESTART_POLICIES,
@@ -98,7 +99,7 @@ class PodForm(VerticalScroll):
 
     def __init__(self, values: PodFormValues | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.initial = values or PodFormValues()
+        self.initial = values or PodFormValues(command=FORM_COMMAND)
 
     def compose(self) -> ComposeResult:
         start = self.initial
@@ -428,6 +429,9 @@ class NewPodScreen(Screen["Path | None"]):
         preview = self.query_one("#preview", TextArea)
         if preview.text != check.text:
             preview.load_text(check.text)
+            # load_text repaints only when the text's size changes: a new name of the
+            # same length (or one edited line) would stay on screen as it was
+            preview.refresh()
         target = manifest_path(self.manifests_dir, name or "NAME")
         self._set_label("#preview-title", f"preview of {target.parent.name}/{target.name}")
         count = sum(len(v) for v in check.errors.values())

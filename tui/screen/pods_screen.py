@@ -124,6 +124,11 @@ class PodsScreen(Screen[None]):
         self.table.forget(key)
         self._update_empty_hint()
 
+    def show_namespace(self, namespace: str | None) -> None:
+        """``:ns NAME`` (None: every namespace)."""
+        self.table.set_filter(namespace=namespace)
+        self._update_empty_hint()
+
     def _update_empty_hint(self) -> None:
         """An empty list says why: no pods at all, or none that pass the filter."""
         table = self.table
