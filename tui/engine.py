@@ -55,7 +55,7 @@ from tui.reconciler.updates import (
     PullProgressed,
     ReconcileLogged,
 )
-from tui.status.events import Event, EventRecorder
+from tui.status.events import Event, EventRecorder, event_to_dict
 from tui.status.model import PodRecord
 from tui.status.pod_status import build_pod_object
 from tui.status.podman_inspect import instance_from_inspect, parse_podman_time
@@ -202,7 +202,7 @@ class Engine:
             pod = self.pod_object(supervisor.record, now)
             self.pods[key] = pod
             self._publish(PodChanged(key[0], key[1], pod))
-            events = [e for e in self.recorder.to_json() if _event_for(e, key)]
+            events = [event_to_dict(e) for e in self.recorder.events_for(*key)]  # this pod's only
             self.store.schedule_pod(key[0], key[1], {"pod": pod, "events": events, "managed": True})
 
     def pod_object(self, record: PodRecord, now: datetime | None = None) -> dict[str, Any]:
@@ -822,11 +822,6 @@ def observed_records(record: PodRecord, instances: list[Any], oom: OomWatcher | 
             container.ready = not item.get("readinessProbe")
         elif container.kind == "init" and current.exit_code == 0:
             container.ready = True
-
-
-def _event_for(event: dict[str, Any], key: PodKey) -> bool:
-    involved = event.get("involvedObject") or {}
-    return involved.get("namespace") == key[0] and involved.get("name") == key[1]
 
 
 def dumps(value: Any) -> str:

@@ -217,3 +217,35 @@ async def test_empty_dir_over_its_size_limit_evicts_the_pod(settings, test_label
         for namespace, name in list(engine.supervisors):
             await engine.delete(namespace, name, grace=2)
         await engine.close()
+
+
+async def test_a_command_missing_from_the_image_is_a_start_error_then_back_off(
+    engine: Engine,
+) -> None:
+    """runc refuses to start it: the kubelet shows lastState terminated StartError (exit 128,
+    the runtime's message) and waits in CrashLoopBackOff; restartCount keeps counting."""
+    spec = {
+        "containers": [
+            {**container("main", ""), "command": ["no-such-command"]},
+            container("other", "sleep 3600"),
+        ],
+        "terminationGracePeriodSeconds": 2,
+    }
+    await apply(engine, "start-error", spec)
+
+    def backing_off() -> bool:
+        status = statuses(pod(engine, "start-error")).get("main") or {}
+        return (
+            state_of(pod(engine, "start-error"), "main") == "waiting:CrashLoopBackOff"
+            and status.get("restartCount", 0) >= 1
+            and "terminated" in (status.get("lastState") or {})
+        )
+
+    await until(engine, backing_off, 30, "main backing off after a start error")
+    status = statuses(pod(engine, "start-error"))["main"]
+    last = status["lastState"]["terminated"]
+    assert last["reason"] == "StartError", last
+    assert last["exitCode"] == 128, last
+    assert "no-such-command" in last.get("message", ""), last
+    assert state_of(pod(engine, "start-error"), "other") == "running"
+    assert status_column(pod(engine, "start-error")) == "CrashLoopBackOff"

@@ -3,6 +3,10 @@
 ``Container.stop()`` decodes the reply as JSON, but stopping a container that has already
 stopped answers ``304 Not Modified`` with no body, which podman-py turns into a decoding
 error. Stopping must be idempotent for graceful termination to be simple.
+
+``Container.start()`` needs a ``Container`` object, and getting one costs an inspect, which
+on Podman 4.3 waits on the pod's lock while a sibling container is being created; a start
+by id is one request.
 """
 
 from __future__ import annotations
@@ -30,6 +34,14 @@ def stop_container(client: Any, container_id: str, timeout: int) -> bool:
     except APIError:
         raise
     return True
+
+
+def start_container(client: Any, container_id: str) -> None:
+    """Start a created container by id (already running is fine); raises APIError on failure."""
+    response = client.api.post(f"/containers/{container_id}/start")
+    if response.status_code in (204, 304):
+        return
+    response.raise_for_status()
 
 
 def stop_pod(client: Any, pod: str, timeout: int) -> bool:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from podman.errors import APIError, NotFound
 
 from tui.errors import PodmanUnavailable
-from tui.podman.container_ops import stop_container
+from tui.podman.container_ops import start_container, stop_container
 from tui.reconciler import materialize
 from tui.reconciler.handlers import run_handler
 from tui.reconciler.image_puller import PullFailed
@@ -157,7 +157,7 @@ class ContainerStarter:
         start_error: str | None = None
         sup.self_started.add(container_id)
         try:
-            await gateway.call(lambda: gateway.client.containers.get(container_id).start())
+            await gateway.call(start_container, gateway.client, container_id)
         except PodmanUnavailable:
             raise
         except Exception as exc:  # noqa: BLE001
