@@ -97,6 +97,7 @@ class Engine:
         self.store = StateStore(settings.state_dir)
         self.restart_backoff = Backoff(settings.backoff_base, settings.backoff_cap)
         self.pull_backoff = Backoff(settings.backoff_base, settings.backoff_cap)
+        self._saved_backoff: dict[str, tuple[float, float]] = {}
         self.supervisors: dict[PodKey, PodSupervisor] = {}
         self.pods: dict[PodKey, dict[str, Any]] = {}  # latest managed v1.Pod objects
         self.foreign: dict[str, dict[str, Any]] = {}  # foreign Podman pods by name
@@ -195,6 +196,13 @@ class Engine:
         self._flush_scheduled = False
         dirty, self._dirty = self._dirty, set()
         now = self.now()
+        if self.reconciling:
+            backoff = self.restart_backoff.export()
+            if backoff != self._saved_backoff:
+                # saved as it changes, so a crashed or killed reconciler's successor has it too
+                self._saved_backoff = backoff
+                with contextlib.suppress(OSError):
+                    self.store.save_backoff(backoff)
         for key in dirty:
             supervisor = self.supervisors.get(key)
             if supervisor is None:

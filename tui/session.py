@@ -54,6 +54,9 @@ class Session:
             await self.viewer.stop()
             self.viewer = None
         self.reconciler = FolderReconciler(self.engine)
+        # the back-offs as the previous reconciler left them (a viewer's copy dates from its
+        # own start): a crash loop waiting 5 minutes keeps waiting after a take-over
+        self.engine.restart_backoff.restore(self.engine.store.load_backoff())
         self.engine.reconciling = True
         self.engine.on_reconnected.append(self.reconciler.resync)
         self.engine._publish(

@@ -155,6 +155,57 @@ async def test_second_instance_is_a_viewer_and_takes_over(
         await cleanup(viewer)
 
 
+async def test_a_take_over_keeps_the_crash_loop_back_off(
+    folder_settings: Settings, test_labels: dict[str, str]
+) -> None:
+    """The back-off reached under one reconciler holds under the next (cap 4 s here)."""
+    folder = folder_settings.manifests_dir
+    write(folder / "loop.yaml", pod_yaml("loop", test_labels, script="exit 1"))
+    owner = Session(folder_settings)
+    await owner.start()
+    viewer = Session(folder_settings)
+    try:
+        await until(
+            owner.engine,
+            lambda: restarts(owner.engine.pods.get(("default", "loop"), {"status": {}})) >= 1,
+            60,
+            "a first restart",
+        )
+        await viewer.start()  # its back-offs are read now, while the loop is still climbing
+        key = next(k for k in owner.engine.restart_backoff.export() if k.endswith("/main"))
+        await until(
+            owner.engine,
+            lambda: owner.engine.restart_backoff.current(key) == 4.0,
+            60,
+            "back-off at its cap",
+        )
+        await owner.close()
+        await until(
+            viewer.engine,
+            lambda: ("default", "loop") in viewer.engine.supervisors,
+            10,
+            "take-over adopts the pod",
+        )
+        assert viewer.engine.restart_backoff.current(key) == 4.0
+        record = viewer.engine.supervisors[("default", "loop")].record.containers["main"]
+        count = record.restart_count
+        await until(
+            viewer.engine,
+            lambda: record.restart_count > count
+            and record.current is not None
+            and record.current.started_at is not None,
+            30,
+            "the next restart under the new reconciler",
+        )
+        previous, current = record.previous, record.current
+        assert previous is not None and previous.finished_at is not None
+        assert current is not None and current.started_at is not None
+        gap = (current.started_at - previous.finished_at).total_seconds()
+        assert gap >= 4.0 * 0.9, f"restarted {gap:.2f} s after the exit; back-off is 4 s"
+    finally:
+        await cleanup(viewer)
+
+
 async def test_configmap_edit_reaches_env_and_mounted_consumers(
     session: Session, test_labels: dict[str, str]
 ) -> None:

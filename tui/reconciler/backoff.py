@@ -81,7 +81,8 @@ class Backoff:
         return {key: (e.backoff, e.last_update) for key, e in self._entries.items()}
 
     def restore(self, data: dict[str, tuple[float, float]] | dict[str, list[float]]) -> None:
-        """Load entries written by ``export``."""
+        """Replace the entries with those written by ``export``."""
+        self._entries.clear()
         for key, value in data.items():
             backoff, last_update = float(value[0]), float(value[1])
             self._entries[key] = _Entry(backoff, last_update)
