@@ -59,6 +59,7 @@ from tui.status.events import Event, EventRecorder, event_to_dict
 from tui.status.model import PodRecord
 from tui.status.pod_status import build_pod_object
 from tui.status.podman_inspect import instance_from_inspect, parse_podman_time
+from tui.status.timestamps import rfc3339
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,7 @@ class Engine:
         self.restart_backoff = Backoff(settings.backoff_base, settings.backoff_cap)
         self.pull_backoff = Backoff(settings.backoff_base, settings.backoff_cap)
         self._saved_backoff: dict[str, tuple[float, float]] = {}
+        self._problems_since: dict[PodKey, str | None] = {}
         self.supervisors: dict[PodKey, PodSupervisor] = {}
         self.pods: dict[PodKey, dict[str, Any]] = {}  # latest managed v1.Pod objects
         self.foreign: dict[str, dict[str, Any]] = {}  # foreign Podman pods by name
@@ -224,7 +226,12 @@ class Engine:
                 else podman_pod_name(record.namespace, record.name, self.settings.manifests_dir)
             )
             pod["metadata"].setdefault("annotations", {})[PODMAN_POD_ANNOTATION] = podman_name
-        if record.problems:
+        key = (record.namespace, record.name)
+        if not record.problems:
+            self._problems_since.pop(key, None)
+        else:
+            # when the file turned invalid (first published then), not when the pod started
+            since = self._problems_since.setdefault(key, rfc3339(now or self.now()))
             conditions = pod["status"].setdefault("conditions", [])
             conditions.append(
                 {
@@ -232,7 +239,7 @@ class Engine:
                     "status": "False",
                     "reason": "InvalidManifest",
                     "message": "; ".join(record.problems),
-                    "lastTransitionTime": pod["status"].get("startTime"),
+                    "lastTransitionTime": since,
                 }
             )
         return pod

@@ -208,3 +208,35 @@ def test_host_path_volume_warning_and_strict(tmp_path: Any) -> None:
     assert all(not p.is_error for p in validate_paths([tmp_path / "pod.yaml"]))
     strict = validate_paths([tmp_path / "pod.yaml"], strict=True)
     assert strict and all(p.is_error for p in strict)
+
+
+@pytest.mark.parametrize(
+    ("image", "policy", "warned"),
+    [
+        ("localhost/podtui/busybox:latest", None, True),  # :latest defaults to Always
+        ("localhost/podtui/busybox", "Always", True),
+        ("localhost/podtui/busybox:latest", "IfNotPresent", False),
+        ("localhost/podtui/busybox:1.0", None, False),  # a tag defaults to IfNotPresent
+        ("localhost:5000/app:latest", None, False),  # a real registry on localhost
+        ("docker.io/library/busybox:latest", None, False),
+    ],
+)
+def test_pulling_a_local_build_always_is_a_warning(
+    image: str, policy: str | None, warned: bool
+) -> None:
+    pod = base_pod()
+    container = pod["spec"]["containers"][0]
+    container["image"] = image
+    if policy:
+        container["imagePullPolicy"] = policy
+    problems = [
+        p
+        for p in parse(dump(pod)).problems
+        if p.field == "spec.containers[0].imagePullPolicy"
+    ]
+    if not warned:
+        assert problems == []
+        return
+    (problem,) = problems
+    assert problem.severity == "warning" and "IfNotPresent" in problem.detail
+    assert problem.line is not None

@@ -183,6 +183,7 @@ def validate_container_common(
         findings,
     )
     _choice(container.get("imagePullPolicy"), PULL_POLICIES, path + ("imagePullPolicy",), findings)
+    _local_image_pulled(image, container.get("imagePullPolicy"), path, findings)
     _ports(container.get("ports"), path + ("ports",), findings)
     validate_env(container.get("env"), path + ("env",), findings)
     validate_env_from(container.get("envFrom"), path + ("envFrom",), findings)
@@ -191,6 +192,25 @@ def validate_container_common(
     _volume_devices(container, path, volumes, findings)
     validate_resources(container.get("resources"), path + ("resources",), findings)
     _security_context(security, path + ("securityContext",), findings)
+
+
+def _local_image_pulled(
+    image: str | None, policy: object, path: FieldPath, findings: Findings
+) -> None:
+    """Warn when ``Always`` (kubectl's default for ``:latest``) would pull a ``localhost/``
+    image: that prefix is where Podman keeps local builds, and no registry answers for it, so
+    the pod would sit in ErrImagePull on any machine."""
+    if policy != "Always" or not image or not image.startswith("localhost/"):
+        return
+    findings.add(
+        path + ("imagePullPolicy",),
+        INVALID,
+        "Always",
+        f"{image} is a local build (localhost/ has no registry to pull from); "
+        "use imagePullPolicy IfNotPresent or Never",
+        severity="warning",
+        at=path + ("image",),  # where the line points when the policy is only defaulted
+    )
 
 
 def _choice(value: object, choices: tuple[str, ...], path: FieldPath, findings: Findings) -> None:
