@@ -46,12 +46,12 @@ def chatty(module_folder: CliFolder, tmp_path_factory: pytest.TempPathFactory) -
     return name
 
 
-def test_logs_need_a_container_name(chatty: str, shared_cli: CliFolder, capsys: Any) -> None:
-    result = podtui(capsys, "logs", chatty)
-    assert result.code == 1 and result.out == ""
-    assert result.err.strip() == (
-        f"error: a container name must be specified for pod {chatty}, choose one of: [a b]"
-    )
+def test_logs_default_to_the_first_container_and_say_so(
+    chatty: str, shared_cli: CliFolder, capsys: Any
+) -> None:
+    result = podtui(capsys, "logs", chatty)  # kubectl >= 1.21: no error, a note on stderr
+    assert result.code == 0 and result.out == "a1\na2\na3\n"
+    assert result.err.strip() == 'Defaulted container "a" out of: a, b'
     unknown = podtui(capsys, "logs", chatty, "-c", "zzz")
     assert unknown.code == 1 and "container zzz is not valid" in unknown.err
 

@@ -4,7 +4,8 @@ Without ``-f`` it prints the current attempt of the container (``--previous``: t
 terminated one); ``-f`` keeps following, and when the kubelet rules restart the container
 the new attempt's lines follow too (a new attempt is a new Podman container with a higher
 ``io.podtui.attempt``, found through Podman's events) until the pod is deleted or Ctrl-C.
-A pod with several containers needs ``-c`` or ``--all-containers``, as kubectl says.
+A pod with several containers and no ``-c``: the default-container annotation's, else the
+first app container, with kubectl's "Defaulted container" line on stderr.
 """
 
 from __future__ import annotations
@@ -106,17 +107,19 @@ def choose_containers(
         return [wanted]
     if containers.default is not None:
         return [containers.default]
-    if len(containers.app) == 1:
-        return containers.app
     if not containers.app:
         raise PodtuiError(f"pod {pod} has no containers yet")
-    message = (
-        f"a container name must be specified for pod {pod}, "
-        f"choose one of: [{' '.join(containers.app)}]"
-    )
-    if containers.init:
-        message += f" or one of the init containers: [{' '.join(containers.init)}]"
-    raise PodtuiError(message)
+    return containers.app[:1]
+
+
+def defaulted_note(containers: PodContainers, wanted: str | None, everything: bool) -> str | None:
+    """kubectl's stderr line when it picks the container itself among several."""
+    if everything or wanted is not None or containers.default is not None:
+        return None
+    if len(containers.all) < 2 or not containers.app:
+        return None
+    others = [*containers.app, *(f"{name} (init)" for name in containers.init)]
+    return f'Defaulted container "{containers.app[0]}" out of: {", ".join(others)}'
 
 
 @dataclass
@@ -187,6 +190,9 @@ async def print_logs(settings: Settings, request: LogRequest) -> int:
         chosen = choose_containers(
             request.name, containers, request.container, request.all_containers
         )
+        note = defaulted_note(containers, request.container, request.all_containers)
+        if note:
+            print(note, file=sys.stderr)
         with PodLogs(podman_name, instances, client=client) as pod_logs:
             if not request.follow:
                 return await asyncio.to_thread(_print_history, pod_logs, chosen, request)
