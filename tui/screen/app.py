@@ -24,11 +24,13 @@ from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from tui.config import Settings
 from tui.errors import PodtuiError
 from tui.podman.log_files import LogInstance, PodLogs, discover_instances, open_pod_logs
+from tui.screen.age_clock import earliest
 from tui.screen.commands import PodtuiCommands
 from tui.screen.engine_bridge import EngineBridge
 from tui.screen.events_tab import EventsScreen
@@ -41,6 +43,7 @@ from tui.screen.pod_actions import (
     remove_pod_document,
     shell_command,
 )
+from tui.screen.pod_detail import PodDetail
 from tui.screen.pod_table import PodEntry, PodTable, pod_key
 from tui.screen.pods_screen import PodsScreen
 from tui.screen.stats_tab import ContainerSample, samples_from_pod_stats
@@ -55,6 +58,10 @@ MARKERS = [
      "in the Status tab and on hover"),
     ("viewer", "Another podtui reconciles the folder: r, ctrl+d, e and n are done there"),
 ]
+#: The age tick fires this long after an age's edge (timers may wake a little early).
+TICK_SLACK = 0.01
+#: ... and looks at least this often, whatever it was told (a safety net).
+MAX_TICK_WAIT = 60.0
 RETRY_FIRST = 1.0
 RETRY_CAP = 15.0
 Clock = Callable[[], datetime]
@@ -119,7 +126,7 @@ class PodtuiApp(App[int]):
         *,
         session_factory: SessionFactory,
         clock: Clock | None = None,
-        tick_seconds: float = 1.0,
+        tick_seconds: float = MAX_TICK_WAIT,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -133,6 +140,8 @@ class PodtuiApp(App[int]):
         self.role = ""
         self.role_detail = ""
         self.tick_seconds = tick_seconds
+        self._tick_timer: Timer | None = None
+        self._tick_due: datetime | None = None
         self.one_line_errors = False
         self.fatal_message: str | None = None
         self._select_manifest: str | None = None
@@ -167,19 +176,64 @@ class PodtuiApp(App[int]):
         session = self.session or self._starting
         return session.engine if session is not None else None
 
-    def on_mount(self) -> None:
-        """Ages tick once a second (the pod screen starts the connection when it is ready)."""
-        if self.tick_seconds:
-            self.set_interval(self.tick_seconds, self._tick, name="ages")
+    # -- ages ------------------------------------------------------------------------------
+    # Ages ("12s", "5m30s", "(40s ago)") are repainted at the moment one of the shown ones
+    # reads differently, not every second: a list of pods older than ten minutes wakes the
+    # app once a minute, and a screen that shows no age never.
+
+    def schedule_tick(self, due: datetime | None = None) -> None:
+        """Arm the age tick for the first moment a shown age moves on.
+
+        ``due`` (something new on screen changes then) only ever brings the tick forward;
+        without it the whole screen is asked.
+        """
+        if not self.tick_seconds:
+            return
+        if due is None:
+            screen = self._live()
+            if screen is None:
+                return
+            dues = [screen.table.next_tick(), screen.detail.next_tick()]
+            dues += [s.next_tick() for s in self.screen_stack if isinstance(s, EventsScreen)]
+            due = earliest(dues)
+            if due is None:
+                self._stop_tick()
+                return
+        elif self._tick_due is not None and self._tick_due <= due:
+            return  # armed for earlier already
+        self._stop_tick()
+        wait = (due - self.clock()).total_seconds() + TICK_SLACK
+        self._tick_due = due
+        self._tick_timer = self.set_timer(
+            min(max(wait, TICK_SLACK), self.tick_seconds), self._tick, name="ages"
+        )
+
+    def _stop_tick(self) -> None:
+        if self._tick_timer is not None:
+            self._tick_timer.stop()
+        self._tick_timer = self._tick_due = None
 
     def _tick(self) -> None:
+        self._tick_timer = self._tick_due = None
         screen = self._live()
         if screen is None:
             return
         screen.table.tick()
         screen.detail.tick()
-        if isinstance(self.screen, EventsScreen):
-            self.screen.tick()
+        for stacked in self.screen_stack:
+            if isinstance(stacked, EventsScreen):
+                stacked.tick()
+        self.schedule_tick()
+
+    def on_pod_table_ages_shown(self, message: PodTable.AgesShown) -> None:
+        """Other rows came into view: the tick may be due sooner."""
+        if message.due is not None:
+            self.schedule_tick(message.due)
+
+    def on_pod_detail_ages_shown(self, message: PodDetail.AgesShown) -> None:
+        """The detail pane shows other ages: the tick may be due sooner."""
+        if message.due is not None:
+            self.schedule_tick(message.due)
 
     # -- connecting ------------------------------------------------------------------------
     @work(group="session", exclusive=True, exit_on_error=False, name="connect to Podman")
@@ -241,6 +295,7 @@ class PodtuiApp(App[int]):
             existing = screen.table.entry(key)
             if existing is None or existing.offline:
                 screen.pod_updated(PodEntry(namespace, name, pod, managed, offline=True))
+        self.schedule_tick()
 
     # -- engine messages -------------------------------------------------------------------
     def on_engine_bridge_pod_updated(self, message: EngineBridge.PodUpdated) -> None:
@@ -250,6 +305,8 @@ class PodtuiApp(App[int]):
             return
         entry = PodEntry(message.pod_namespace, message.name, message.pod, message.managed)
         screen.pod_updated(entry)
+        if entry.age_due is not None:
+            self.schedule_tick(entry.age_due)
         if self._select_manifest is not None and entry.manifest == self._select_manifest:
             self._select_manifest = None
             screen.table.select(entry.key)
@@ -278,6 +335,7 @@ class PodtuiApp(App[int]):
         for stacked in self.screen_stack:
             if isinstance(stacked, EventsScreen):
                 stacked.show(self.all_events())
+                self.schedule_tick()
 
     def on_engine_bridge_connection_updated(self, message: EngineBridge.ConnectionUpdated) -> None:
         """Podman reached or lost."""
@@ -533,7 +591,8 @@ class PodtuiApp(App[int]):
             self._back_to_pods()
         elif command in ("events", "event", "ev"):
             self._back_to_pods()
-            self.push_screen(EventsScreen(self.all_events(), self.clock))
+            self.push_screen(EventsScreen(self.all_events(), self.clock), lambda _: self.schedule_tick())
+            self.call_after_refresh(self.schedule_tick)
         elif command in ("ns", "namespace", "namespaces"):
             target = args[0] if args else "all"
             self._back_to_pods()
@@ -608,9 +667,13 @@ def make_app(
     *,
     session_factory: SessionFactory | None = None,
     clock: Clock | None = None,
-    tick_seconds: float = 1.0,
+    tick_seconds: float = MAX_TICK_WAIT,
 ) -> PodtuiApp:
-    """The app for a manifests folder: the command line, tests and screenshots build it here."""
+    """The app for a manifests folder: the command line, tests and screenshots build it here.
+
+    ``tick_seconds`` is the longest the age tick waits between two looks (0: ages never
+    move, for pictures with a pinned clock).
+    """
     if session_factory is None:
         from tui.session import Session
 

@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 
+from tui.screen.age_clock import next_age_change
 from tui.status.events import Event, newest_first
 from tui.status.timestamps import since
 
@@ -42,6 +43,8 @@ class EventsTable(DataTable[Any]):
         self.clock = clock
         self.with_object = with_object
         self._events: list[Event] = []
+        #: When the first age shown reads differently (None: no events).
+        self.due: datetime | None = None
         columns = ["TYPE", "REASON", "AGE", "FROM", "MESSAGE"]
         if with_object:
             columns = ["NAMESPACE", "OBJECT", *columns]
@@ -79,14 +82,27 @@ class EventsTable(DataTable[Any]):
             self.add_row(*cells, key=event_row_key(event))
         if selected is not None and selected in self.rows:
             self.move_cursor(row=self.get_row_index(selected), animate=False)
+        self.due = self._next_due(now)
 
     def tick(self) -> None:
-        """Ages move on."""
+        """Ages that read differently by now move on; the others are left alone."""
         now = self.clock()
+        if self.due is None or self.due > now:
+            return
         for event in self._events:
             key = event_row_key(event)
-            if key in self.rows:
-                self.update_cell(key, "age", Text(age_text(event, now)))
+            if key not in self.rows:
+                continue
+            text = age_text(event, now)
+            if self.get_cell(key, "age").plain != text:
+                self.update_cell(key, "age", Text(text))
+        self.due = self._next_due(now)
+
+    def _next_due(self, now: datetime) -> datetime | None:
+        """When the first event's age reads differently."""
+        moments = [event.last_timestamp for event in self._events]
+        moments += [event.first_timestamp for event in self._events if event.count > 1]
+        return next_age_change(moments, now)
 
 
 class EventsScreen(Screen[None]):
@@ -119,3 +135,7 @@ class EventsScreen(Screen[None]):
     def tick(self) -> None:
         """Ages move on."""
         self.query_one(EventsTable).tick()
+
+    def next_tick(self) -> datetime | None:
+        """When the first age shown reads differently."""
+        return self.query_one(EventsTable).due

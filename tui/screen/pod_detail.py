@@ -75,6 +75,22 @@ class PodDetail(Vertical):
             """The pane."""
             return self.pod_detail
 
+    @dataclass
+    class AgesShown(Message):
+        """The pane shows other ages now; ``due`` is when the first one moves on."""
+
+        pod_detail: PodDetail
+        due: datetime | None
+
+        @property
+        def control(self) -> PodDetail:
+            """The pane."""
+            return self.pod_detail
+
+        def can_replace(self, message: Message) -> bool:
+            """Only the latest state matters."""
+            return isinstance(message, PodDetail.AgesShown)
+
     def __init__(self, source: DetailSource, clock: Callable[[], datetime], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.source = source
@@ -150,6 +166,7 @@ class PodDetail(Vertical):
         tab = self.active_tab
         if tab == "status":
             self._render_status()
+            self._ages_shown()
         if self.pod_logs is not None and self._logs_key == entry.key:
             signature = attempts_signature(entry.pod)
             if signature != self._logs_signature:
@@ -162,6 +179,7 @@ class PodDetail(Vertical):
         """An event of the selected pod was recorded."""
         if self.active_tab == "events" and self.entry is not None:
             self.query_one(EventsTable).show(self.source.events_for(self.entry))
+            self._ages_shown()
 
     def manifest_changed(self, path: str) -> None:
         """A manifest file changed on disk (its problems were re-published)."""
@@ -174,12 +192,27 @@ class PodDetail(Vertical):
             self.query_one(StatusTab).show_pulls(self.entry, self.source.pulls)
 
     def tick(self) -> None:
-        """Once a second: ages on the visible tab."""
+        """Ages on the visible tab, when one of them reads differently by now."""
         tab = self.active_tab
         if tab == "status":
-            self._render_status()
+            due = self.query_one(StatusTab).due
+            if due is not None and due <= self.clock():
+                self._render_status(only_if_changed=True)
         elif tab == "events":
             self.query_one(EventsTable).tick()
+
+    def next_tick(self) -> datetime | None:
+        """When an age on the visible tab next reads differently (None: none shown)."""
+        tab = self.active_tab
+        if tab == "status":
+            return self.query_one(StatusTab).due
+        if tab == "events":
+            return self.query_one(EventsTable).due
+        return None
+
+    def _ages_shown(self) -> None:
+        """Tell the app what is shown now, so its age tick comes in time for it."""
+        self.post_message(self.AgesShown(self, self.next_tick()))
 
     def toggle_reveal(self) -> bool:
         """``x``: show or mask Secret values in the Manifest tab; returns the new state."""
@@ -194,6 +227,10 @@ class PodDetail(Vertical):
         self._refresh_active()
 
     def _refresh_active(self, selection_changed: bool = False) -> None:
+        self._show_active()
+        self._ages_shown()
+
+    def _show_active(self) -> None:
         tab = self.active_tab
         entry = self.entry
         stats = self.query_one(StatsTab)
@@ -216,8 +253,8 @@ class PodDetail(Vertical):
                 source, chosen = self.source, entry
                 stats.start(entry.key, lambda: source.sample_stats(chosen))
 
-    def _render_status(self) -> None:
-        self.query_one(StatusTab).show(self.entry, self.clock())
+    def _render_status(self, *, only_if_changed: bool = False) -> None:
+        self.query_one(StatusTab).show(self.entry, self.clock(), only_if_changed=only_if_changed)
 
     # -- logs -----------------------------------------------------------------------------
     def _hint(self, text: str) -> None:

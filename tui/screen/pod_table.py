@@ -24,6 +24,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowDoesNotExist, RowKey
 
 from tui.reconciler.pod_plan import PODMAN_POD_ANNOTATION
+from tui.screen.age_clock import earliest, next_age_change, pod_moments, row_moments
 from tui.status.kubectl_columns import (
     age_column,
     ip_column,
@@ -93,6 +94,8 @@ class PodEntry:
     managed: bool = True
     offline: bool = False  # restored from the state directory while Podman is unreachable
     cells: dict[str, CellSignature] = field(default_factory=dict, repr=False)
+    #: When the row's AGE or RESTARTS next reads differently (None: never).
+    age_due: datetime | None = field(default=None, repr=False)
 
     @property
     def key(self) -> str:
@@ -126,6 +129,16 @@ class PodEntry:
     def labels(self) -> dict[str, str]:
         """The pod's labels."""
         return dict((self.pod.get("metadata") or {}).get("labels") or {})
+
+    @cached_property
+    def moments(self) -> tuple[datetime, ...]:
+        """Every timestamp whose age the detail pane may show."""
+        return pod_moments(self.pod)
+
+    @cached_property
+    def row_moments(self) -> tuple[datetime, ...]:
+        """The timestamps behind the row's AGE and RESTARTS."""
+        return row_moments(self.pod)
 
     @cached_property
     def status_text(self) -> str:
@@ -198,6 +211,22 @@ class PodTable(DataTable[Text]):
             """The table."""
             return self.pod_table
 
+    @dataclass
+    class AgesShown(Message):
+        """Rows came into view; ``due`` is when the first age in view moves on."""
+
+        pod_table: PodTable
+        due: datetime | None
+
+        @property
+        def control(self) -> PodTable:
+            """The table."""
+            return self.pod_table
+
+        def can_replace(self, message: Message) -> bool:
+            """Only the latest state matters."""
+            return isinstance(message, PodTable.AgesShown)
+
     def __init__(self, clock: Callable[[], datetime], **kwargs: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
         self.clock = clock
@@ -209,6 +238,7 @@ class PodTable(DataTable[Text]):
         # Until the user moves the cursor, it stays on the first row as pods arrive;
         # after that it stays on its pod, wherever the pod sorts.
         self._on_first_row = True
+        self._view_check_pending = False
         for label, key in COLUMNS:
             # DataTable sizes a column to its widest cell or its label: a padded label
             # is the minimum width.
@@ -280,20 +310,63 @@ class PodTable(DataTable[Text]):
         if added:
             self._resort()
         self._sync_selection()
+        self._view_moved()
 
     def tick(self) -> None:
-        """Once a second: AGE and "(12s ago)" move on; nothing else is touched."""
+        """AGE and "(12s ago)" of the rows in view whose ages read differently by now.
+
+        Rows out of view are brought up to date when they come into view (scrolling,
+        resizing, rows added or removed above them).
+        """
         now = self.clock()
         changed = set()
-        for key in self.visible_keys:
+        for key in self._keys_in_view():
             entry = self.entries[key]
+            if entry.age_due is None or entry.age_due > now:
+                continue
             age = self._set_cell(entry, "age", self._styled(entry, age_column(entry.pod, now)))
             restarts = self._set_cell(
                 entry, "restarts", self._styled(entry, restarts_column(entry.pod, now))
             )
+            entry.age_due = next_age_change(entry.row_moments, now)
             if age or restarts:
                 changed.add(key)
         self._redraw_rows(changed)
+
+    def next_tick(self) -> datetime | None:
+        """When an age in view first reads differently (None: no row in view has ages)."""
+        return earliest(self.entries[key].age_due for key in self._keys_in_view())
+
+    def _keys_in_view(self) -> list[str]:
+        """The rows on screen (each row is one line)."""
+        header = self.header_height if self.show_header else 0
+        height = self.scrollable_content_region.height - header
+        if height <= 0:
+            return []
+        top = int(self.scroll_y)
+        return [str(row.key.value) for row in self.ordered_rows[top : top + height]]
+
+    def _view_moved(self) -> None:
+        """Other rows may be in view: look at them once, after the batch of changes."""
+        if not self._view_check_pending:
+            self._view_check_pending = True
+            self.call_after_refresh(self._check_view)
+
+    def _check_view(self) -> None:
+        """Bring the ages in view up to date and tell when the first one moves on."""
+        self._view_check_pending = False
+        self.tick()
+        self.post_message(self.AgesShown(self, self.next_tick()))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Scrolling brings rows into view."""
+        super().watch_scroll_y(old_value, new_value)
+        if int(old_value) != int(new_value):
+            self._view_moved()
+
+    def on_resize(self) -> None:
+        """A taller list shows more rows."""
+        self._view_moved()
 
     def select(self, key: str) -> bool:
         """Move the cursor to a pod's row (False when it has none)."""
@@ -329,6 +402,7 @@ class PodTable(DataTable[Text]):
 
     def _cells(self, entry: PodEntry, now: datetime) -> dict[str, Text]:
         pod = entry.pod
+        entry.age_due = next_age_change(entry.row_moments, now)
         status = "Unknown" if entry.offline else entry.status_text
         name = self._styled(entry, entry.name)
         if entry.problem:
@@ -420,6 +494,7 @@ class PodTable(DataTable[Text]):
             # the rows below moved up: keep the cursor on the pod it was on
             self.move_cursor(row=cursor - 1, animate=False)
         self.show_title()
+        self._view_moved()
 
     def _resort(self) -> None:
         selected = self._selected
@@ -428,6 +503,7 @@ class PodTable(DataTable[Text]):
             self.move_cursor(row=0, animate=False)
         elif selected is not None and selected in self.rows:
             self.move_cursor(row=self.get_row_index(selected), animate=False)
+        self._view_moved()
 
     def _sync_selection(self) -> None:
         key: str | None = None

@@ -128,6 +128,7 @@ class PodsScreen(Screen[None]):
         """``:ns NAME`` (None: every namespace)."""
         self.table.set_filter(namespace=namespace)
         self._update_empty_hint()
+        self.podtui.schedule_tick()
 
     def _update_empty_hint(self) -> None:
         """An empty list says why: no pods at all, or none that pass the filter."""
@@ -168,6 +169,7 @@ class PodsScreen(Screen[None]):
         if message.input.id == "filter":
             self.table.set_filter(message.value)
             self._update_empty_hint()
+            self.podtui.schedule_tick()  # rows came back, with their ages
 
     def on_input_submitted(self, message: Input.Submitted) -> None:
         """Enter keeps the filter and goes back to the list."""

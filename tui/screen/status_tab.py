@@ -12,12 +12,17 @@ from datetime import datetime
 from typing import Any
 
 from rich.console import Group, RenderableType
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Label, ProgressBar, Static
+from textual.geometry import Size
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Label, ProgressBar
 
+from tui.screen.age_clock import next_age_change
 from tui.screen.pod_table import STATUS_STYLES, PodEntry
 from tui.status.kubectl_columns import status_color
 from tui.status.timestamps import since
@@ -201,20 +206,118 @@ class PullBar(Vertical):
         self.query_one(ProgressBar).update(total=total or None, progress=done)
 
 
+class StatusBody(Widget):
+    """The status text, rendered into lines once per change.
+
+    A ``Static`` renders a new renderable twice (to measure, then to paint) and lays the
+    whole screen out again on every update, even when the text came out the same (the age
+    tick) or only a word changed. Here a change is rendered once, when it is painted (a
+    burst of changes renders only the last), the screen is laid out again only when the
+    number of lines changes, and the age tick repaints nothing when the text reads the same.
+    """
+
+    DEFAULT_CSS = """
+    StatusBody { height: auto; }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._renderable: RenderableType = ""
+        self._stale = True  # the renderable is newer than the lines
+        self._lines: list[list[Segment]] = []
+        self._strips: list[Strip] = []
+        self._width = -1
+
+    @property
+    def painted(self) -> bool:
+        """The latest text has been rendered (for tests)."""
+        return not self._stale
+
+    @property
+    def text(self) -> str:
+        """What the body shows, as plain text (for tests)."""
+        if self._stale and self._width >= 0:
+            self._render_lines_at(self._width)
+        return "\n".join(strip.text.rstrip() for strip in self._strips)
+
+    def show(self, renderable: RenderableType, *, only_if_changed: bool = False) -> None:
+        """Show a renderable, rendered when painted; ``only_if_changed`` renders it now and
+        repaints nothing when it reads the same (the age tick)."""
+        self._renderable = renderable
+        self._stale = True
+        if only_if_changed and self._width >= 0:
+            self._render_lines_at(self._width, repaint=True)
+        else:
+            self.refresh()
+
+    def _render_lines_at(self, width: int, *, repaint: bool = False) -> None:
+        """Render at ``width``; a different number of lines needs a layout."""
+        console = self.app.console
+        options = self.app.console_options.update(highlight=False, width=width)
+        renderable = self.post_render(self._renderable, self.visual_style.rich_style)
+        lines = list(
+            Segment.split_and_crop_lines(
+                console.render(renderable, options), width, include_new_lines=False, pad=False
+            )
+        )
+        self._width, self._stale = width, False
+        if lines == self._lines:
+            return
+        count_changed = len(lines) != len(self._lines)
+        self._lines = lines
+        self._strips = [Strip(line) for line in lines]
+        if count_changed:
+            self.call_later(self.refresh, layout=True)  # never lay out from inside a paint
+        elif repaint:
+            self.refresh()
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """As many rows as lines at this width."""
+        if self._stale or width != self._width:
+            self._render_lines_at(width)
+        return len(self._strips)
+
+    def notify_style_update(self) -> None:
+        """A theme change: the lines carry the old colours."""
+        super().notify_style_update()
+        self._stale = True
+
+    def render_line(self, y: int) -> Strip:
+        """One rendered line (rendering first when the text changed or the width did)."""
+        if self._stale or self.size.width != self._width:
+            self._render_lines_at(self.size.width)
+        if y < len(self._strips):
+            return self._strips[y]  # Textual pads it to the width, as it does a Static's
+        return Strip.blank(0)
+
+
 class StatusTab(VerticalScroll):
-    """The selected pod's status, re-rendered when it changes (and each second for ages)."""
+    """The selected pod's status, re-rendered when it changes or when one of its ages does."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.due: datetime | None = None
 
     def compose(self) -> ComposeResult:
         yield Vertical(id="pulls")
-        yield Static(id="status-body")
+        yield StatusBody(id="status-body")
 
-    def show(self, entry: PodEntry | None, now: datetime) -> None:
-        """Render one pod (or the empty hint)."""
-        body = self.query_one("#status-body", Static)
+    @property
+    def body(self) -> StatusBody:
+        """The status text."""
+        return self.query_one(StatusBody)
+
+    def show(self, entry: PodEntry | None, now: datetime, *, only_if_changed: bool = False) -> None:
+        """Show one pod (or the empty hint); ``due`` says when one of its ages moves on.
+
+        ``only_if_changed`` (the age tick): repaint only if the text reads differently.
+        """
         if entry is None:
-            body.update(Text("No pod selected.", style="dim"))
+            self.due = None
+            self.body.show(Text("No pod selected.", style="dim"))
             return
-        body.update(status_renderable(entry, now))
+        self.due = next_age_change(entry.moments, now)
+        self.body.show(status_renderable(entry, now), only_if_changed=only_if_changed)
 
     def show_pulls(self, entry: PodEntry | None, pulls: Mapping[str, Any]) -> None:
         """Progress bars for this pod's images that are being pulled right now."""
