@@ -97,3 +97,25 @@ def test_serve_stops_cleanly_on_sigterm_leaving_pods(
     assert "Traceback" not in err
     name = podman_pod_name("default", "serve-long", settings.manifests_dir)
     assert podman_client.pods.get(name).attrs["State"] == "Running"
+
+
+def test_serve_reports_a_bad_file_once_at_its_line(
+    settings: Settings, podman_endpoint: Endpoint, test_labels
+) -> None:  # type: ignore[no-untyped-def]
+    write(settings.manifests_dir / "ok.yaml", pod_yaml("serve-fine", test_labels))
+    write(
+        settings.manifests_dir / "bad.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: Bad_Name\nspec:\n  containerz: []\n",
+    )
+    done = subprocess.run(
+        podtui("serve", "--once", "--timeout", "60"),
+        env=serve_env(settings, podman_endpoint),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    reported = [line for line in done.stdout.splitlines() if "bad.yaml:4:9: metadata.name:" in line]
+    assert len(reported) == 1, done.stdout
+    assert reported[0].endswith("more)"), reported  # one line: the first problem and a count
+    assert "bad.yaml" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert any(line.endswith("pod default/serve-fine: Running") for line in done.stdout.splitlines())

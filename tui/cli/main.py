@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import logging
 import os
 import sys
 import traceback
@@ -96,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.cli.default import run_default
 
         func = run_default
+    if func is not _app_default():
+        _log_to_state_dir(args)
     try:
         return int(func(args) or 0)
     except KeyboardInterrupt:
@@ -118,6 +121,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _app_default() -> object:
+    from tui.cli.default import run_default
+
+    return run_default
+
+
+def _log_to_state_dir(args: argparse.Namespace) -> None:
+    """Commands log to the folder's state directory, not to stderr (see tui.log_file)."""
+    try:
+        from tui.config import Settings
+        from tui.log_file import log_to_file
+
+        log_to_file(Settings.from_env(getattr(args, "manifests", None)).state_dir)
+    except Exception:  # noqa: BLE001 - no log file is no reason to fail the command
+        logging.getLogger("tui").addHandler(logging.NullHandler())
+        logging.getLogger("tui").propagate = False
 
 
 def write_error_log(args: argparse.Namespace, argv: Sequence[str]) -> str:

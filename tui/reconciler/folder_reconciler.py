@@ -291,13 +291,18 @@ class FolderReconciler:
     def _publish_file_problems(self, problems_by_file: dict[Path, list[str]]) -> None:
         for path in set(self.file_problems) | set(problems_by_file):
             now = problems_by_file.get(path, [])
-            if self.file_problems.get(path) != now:
+            before = self.file_problems.get(path)
+            if before != now:
                 self.file_problems[path] = list(now)
                 self.engine._publish(FileProblems(str(path), list(now)))
                 if now:
-                    self.engine.log(
-                        f"{path.name}: {len(now)} problem(s), first: {now[0]}", "warning"
-                    )
+                    # `name.yaml:7:3: field: message (+6 more)`: the first problem, whole,
+                    # with the file named as in the folder, so a short log line still says it
+                    first = now[0].removeprefix(f"{path}:")
+                    more = f" (+{len(now) - 1} more)" if len(now) > 1 else ""
+                    self.engine.log(f"{path.name}:{first}{more}", "warning")
+                elif before and path.exists():
+                    self.engine.log(f"{path.name}: valid again")
         for path in list(self.file_problems):
             if path not in problems_by_file:
                 del self.file_problems[path]

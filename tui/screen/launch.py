@@ -9,25 +9,9 @@ from pathlib import Path
 
 from tui.config import Settings
 from tui.errors import PodtuiError
+from tui.log_file import log_to_file
 
 LOG_FILE = "podtui-app.log"
-
-
-def log_to_file(settings: Settings) -> Path | None:
-    """Send podtui's log to the folder's state directory (the terminal belongs to the app)."""
-    logger = logging.getLogger("tui")
-    logger.propagate = False
-    try:
-        settings.state_dir.mkdir(parents=True, exist_ok=True)
-        path = settings.state_dir / LOG_FILE
-        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
-    except OSError:
-        logger.addHandler(logging.NullHandler())
-        return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    return path
 
 
 def farewell(role: str) -> str | None:
@@ -44,7 +28,7 @@ def launch_app(args: argparse.Namespace) -> int:
     log_path: Path | None = None
     try:
         settings = Settings.from_env(getattr(args, "manifests", None))
-        log_path = log_to_file(settings)
+        log_path = log_to_file(settings.state_dir, LOG_FILE)
         from tui.screen.app import make_app
 
         app = make_app(settings)
