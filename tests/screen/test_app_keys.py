@@ -20,7 +20,7 @@ from textual.widgets import Label, TabbedContent
 
 from tui.podman.log_files import LogInstance, PodLogs
 from tui.podman.log_format import STDOUT, format_record
-from tui.reconciler.updates import PodChanged, RoleChanged
+from tui.reconciler.updates import PodChanged, PodRemoved, RoleChanged
 from tui.screen import launch
 from tui.screen.app import MARKERS, PodtuiApp, make_app
 from tui.screen.editor_modals import ConfirmLeave
@@ -195,6 +195,24 @@ async def test_status_restarts_and_age_columns_keep_their_width() -> None:
         assert table.cell_text("default/web", "age") == "9m59s"
         after = {key: table.columns[key].get_render_width(table) for key in MIN_WIDTHS}  # type: ignore[index]
         assert after == widths
+
+
+async def test_a_column_narrows_again_when_its_widest_pod_goes() -> None:
+    app = build()
+    async with app.run_test(size=(130, 40)) as pilot:
+        await loaded(pilot)
+        table: PodTable = app.pods_screen.table
+        name = table.columns["name"]  # type: ignore[index]
+        before = name.content_width
+        long = copy.deepcopy(demo_pods()[0][0])
+        long["metadata"]["name"] = "a-pod-with-a-very-long-name-indeed"
+        app.engine.publish(PodChanged("default", long["metadata"]["name"], long, True))
+        await wait_until(pilot, lambda: table.row_count == PODS + 1, 10, "the long one")
+        assert name.content_width == len("a-pod-with-a-very-long-name-indeed")
+        app.engine.publish(PodRemoved("default", long["metadata"]["name"]))
+        await wait_until(pilot, lambda: table.row_count == PODS, 10, "it to go")
+        assert name.content_width == before
+        assert table.columns["status"].content_width == MIN_WIDTHS["status"]  # type: ignore[index]
 
 
 # -- e: a viewer hides what only the reconciler does ---------------------------------------

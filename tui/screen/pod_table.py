@@ -489,7 +489,18 @@ class PodTable(DataTable[Text]):
     def _remove_row(self, key: str) -> None:
         index = self.get_row_index(key)
         cursor = self.cursor_row
+        widest = [
+            column_key
+            for column_key, column in self.columns.items()
+            if self.get_cell(key, column_key).cell_len >= column.content_width
+        ]
         self.remove_row(key)
+        # DataTable never narrows a column when a row goes: a long name gone for good would
+        # leave its width behind. Columns keep at least their (padded) label's width.
+        for column_key in widest:
+            column = self.columns[column_key]
+            cells = [cell.cell_len for cell in self.get_column(column_key)]
+            column.content_width = max([column.label.cell_len, *cells])
         if index < cursor:
             # the rows below moved up: keep the cursor on the pod it was on
             self.move_cursor(row=cursor - 1, animate=False)
