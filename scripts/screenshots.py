@@ -329,7 +329,8 @@ async def drive(app: PodtuiApp, pilot: Pilot[int], out: Path, folder: Path) -> l
 
     await wait_until(pilot, lambda: log_lines() >= 12, "a dozen log lines from the logger pod")
     await shooter.shoot("logs", "the Logs tab of the logger pod: the app and its sidecar, interleaved")
-    app.pods_screen.table.focus()  # the log view keeps escape (it clears its search)
+    await pilot.press("escape")  # back to the pod list
+    await wait_until(pilot, lambda: app.focused is app.pods_screen.table, "the pod list's focus")
 
     await select(pilot, app, "web")
     await pilot.press("e")
