@@ -35,6 +35,7 @@ from tui.screen.commands import PodtuiCommands
 from tui.screen.engine_bridge import EngineBridge
 from tui.screen.events_tab import EventsScreen
 from tui.screen.help_screen import HelpScreen, binding_rows
+from tui.screen.invalid_files import InvalidFile, InvalidFilesScreen, invalid_files
 from tui.screen.modals import ConfirmDelete, JumpPrompt
 from tui.screen.pod_actions import (
     can_open_browser,
@@ -104,7 +105,7 @@ class PodtuiApp(App[int]):
     COMMANDS: ClassVar = {PodtuiCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key, by panel"),
-        Binding("colon", "jump", "Jump", id="app.jump", tooltip="Jump: :pods, :events, :ns NAME, :ns all"),
+        Binding("colon", "jump", "Jump", id="app.jump", tooltip="Jump: :pods, :events, :problems, :ns NAME, :ns all"),
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit podtui (pods keep running)"),
     ]
 
@@ -374,7 +375,29 @@ class PodtuiApp(App[int]):
             self.notify(message.problems[0], title=f"⚠ {name}", severity="warning", markup=False)
         elif before and not message.problems:
             self.notify(f"{name} is valid again", title="Manifest", markup=False)
+        if not message.problems:
+            self.file_problems.pop(message.path, None)
         screen.detail.manifest_changed(message.path)
+        self._show_invalid_files()
+
+    def invalid_files(self) -> list[InvalidFile]:
+        """Manifest files the reconciler refuses now."""
+        return invalid_files(self.file_problems)
+
+    def _show_invalid_files(self) -> None:
+        """The count in the pod list's title, and the ``:problems`` screen if it is open."""
+        found = self.invalid_files()
+        screen = self._live()
+        if screen is not None:
+            screen.set_invalid_files(len(found))
+        for stacked in self.screen_stack:
+            if isinstance(stacked, InvalidFilesScreen):
+                stacked.show(found)
+
+    def on_invalid_files_screen_edit_requested(self, message: InvalidFilesScreen.EditRequested) -> None:
+        """Enter in ``:problems``: the editor on that file, at its first problem."""
+        item = message.item
+        self.open_editor(item.path, line=item.line, col=item.col)
 
     def on_engine_bridge_role_updated(self, message: EngineBridge.RoleUpdated) -> None:
         """Reconciler or viewer."""
@@ -504,7 +527,7 @@ class PodtuiApp(App[int]):
         if not webbrowser.open(url):
             raise PodtuiError(f"no browser could open {url}")
 
-    def open_editor(self, manifest: str) -> None:
+    def open_editor(self, manifest: str, *, line: int | None = None, col: int | None = None) -> None:
         """``e``: the manifest editor (built separately; missing means a notification)."""
         try:
             from tui.screen.manifest_editor import ManifestEditorScreen
@@ -515,7 +538,7 @@ class PodtuiApp(App[int]):
         def closed(_: object = None) -> None:
             self.pods_screen.detail.manifest_changed(manifest)
 
-        self.push_screen(ManifestEditorScreen(Path(manifest)), closed)
+        self.push_screen(ManifestEditorScreen(Path(manifest), line=line, col=col), closed)
 
     def open_new_pod(self) -> None:
         """``n``: the new-pod form; the pod it writes is selected when it appears."""
@@ -597,6 +620,9 @@ class PodtuiApp(App[int]):
             target = args[0] if args else "all"
             self._back_to_pods()
             self.pods_screen.show_namespace(None if target == "all" else target)
+        elif command in ("problems", "problem", "invalid", "pr"):
+            self._back_to_pods()
+            self.push_screen(InvalidFilesScreen(self.invalid_files()))
         elif command in ("help", "h", "?"):
             self.action_help()
         elif command in ("q", "quit", "q!", "exit"):

@@ -56,6 +56,11 @@ def palette_commands(app: Any) -> Iterator[PaletteCommand]:
             partial(app.run_action, f"show_tab('{tab}')", pods),
         )
     yield PaletteCommand("All events  (:events)", "Every pod's events, newest first", partial(app.run_jump, "events"))
+    yield PaletteCommand(
+        "Invalid manifest files  (:problems)",
+        "Files the reconciler refuses, with their first problem",
+        partial(app.run_jump, "problems"),
+    )
     yield PaletteCommand("All namespaces  (:ns all)", "Show pods of every namespace", partial(app.run_jump, "ns all"))
     for namespace in app.namespaces():
         yield PaletteCommand(

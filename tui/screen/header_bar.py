@@ -6,7 +6,9 @@ last few things the reconciler did (its one-line log).
 
 from __future__ import annotations
 
+import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from rich.table import Table
@@ -18,6 +20,9 @@ from textual.widgets import Static
 LABEL = "bold #e0a030"
 LEVEL_STYLES = {"info": "dim", "warning": "#e0a030", "error": "#ff6060"}
 RECENT = 3
+#: A reconcile line leaves the header after this long: an old "refused" must not read as
+#: news (problems that last are counted in the pod list's title).
+NOTE_SECONDS = 30.0
 
 
 class HeaderBar(Horizontal):
@@ -31,7 +36,10 @@ class HeaderBar(Horizontal):
         self.detail = "connecting…"
         self.role = ""
         self.role_detail = ""
-        self.recent: deque[tuple[str, str]] = deque(maxlen=RECENT)
+        #: (message, level, when it leaves) of the newest lines.
+        self.recent: deque[tuple[str, str, float]] = deque(maxlen=RECENT)
+        self.note_seconds = NOTE_SECONDS
+        self.now: Callable[[], float] = time.monotonic
 
     def compose(self) -> ComposeResult:
         yield Static(id="header-info")
@@ -64,9 +72,23 @@ class HeaderBar(Horizontal):
         self._render_info()
 
     def note(self, message: str, level: str) -> None:
-        """One more reconcile line."""
-        self.recent.append((message, level))
+        """One more reconcile line (it leaves after ``note_seconds``)."""
+        self.recent.append((message, level, self.now() + self.note_seconds))
         self._render_log()
+        self.set_timer(self.note_seconds, self.expire, name="header note")
+
+    def expire(self) -> None:
+        """Drop the lines whose time is up."""
+        now = self.now()
+        kept = [item for item in self.recent if item[2] > now]
+        if len(kept) != len(self.recent):
+            self.recent = deque(kept, maxlen=RECENT)
+            self._render_log()
+
+    @property
+    def log_lines(self) -> list[str]:
+        """The reconcile lines shown now (for tests)."""
+        return [message for message, _, _ in self.recent]
 
     def _render_info(self) -> None:
         grid = Table.grid(padding=(0, 1))
@@ -97,7 +119,7 @@ class HeaderBar(Horizontal):
 
     def _render_log(self) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
-        for index, (message, level) in enumerate(self.recent):
+        for index, (message, level, _) in enumerate(self.recent):
             if index:
                 text.append("\n")
             text.append(message, style=LEVEL_STYLES.get(level, "dim"))

@@ -134,10 +134,18 @@ class ManifestEditorScreen(Screen["Path | None"]):
             return self.editor
 
     def __init__(
-        self, path: Path, *, validate_delay: float = 0.3, template: str = "minimal"
+        self,
+        path: Path,
+        *,
+        validate_delay: float = 0.3,
+        template: str = "minimal",
+        line: int | None = None,
+        col: int | None = None,
     ) -> None:
         super().__init__()
         self.path = Path(path).absolute()
+        #: Where the cursor starts (1-based; ``:problems`` opens a file at its problem).
+        self.start_at = (line, col) if line is not None else None
         self.validate_delay = validate_delay
         disk = read_disk(self.path)
         #: The text on disk as last loaded, saved or acknowledged (the merge base).
@@ -175,6 +183,11 @@ class ManifestEditorScreen(Screen["Path | None"]):
     def on_mount(self) -> None:
         """Check the buffer at once, start watching the file, put the cursor in the text."""
         self.text_area.focus()
+        if self.start_at is not None:
+            line, col = self.start_at
+            area = self.text_area
+            area.move_cursor((max((line or 1) - 1, 0), max((col or 1) - 1, 0)))
+            self.call_after_refresh(area.scroll_cursor_visible, center=True)
         self._refresh_title()
         self._refresh_status()
         self._start_check()

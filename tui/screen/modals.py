@@ -12,7 +12,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-JUMP_COMMANDS = ("pods", "events", "ns all", "help", "quit")
+JUMP_COMMANDS = ("pods", "events", "problems", "ns all", "help", "quit")
 
 
 class ConfirmDelete(ModalScreen[bool]):
@@ -95,7 +95,7 @@ class JumpPrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="jump-bar"):
             yield Input(
-                placeholder="pods · events · ns NAME · ns all · help · quit",
+                placeholder="pods · events · problems · ns NAME · ns all · help · quit",
                 suggester=SuggestFromList(self.choices, case_sensitive=False),
                 id="jump-input",
             )

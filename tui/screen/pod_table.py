@@ -25,6 +25,7 @@ from textual.widgets.data_table import ColumnKey, RowDoesNotExist, RowKey
 
 from tui.reconciler.pod_plan import PODMAN_POD_ANNOTATION
 from tui.screen.age_clock import earliest, next_age_change, pod_moments, row_moments
+from tui.screen.invalid_files import count_text
 from tui.status.kubectl_columns import (
     age_column,
     ip_column,
@@ -235,6 +236,8 @@ class PodTable(DataTable[Text]):
         self.namespace: str | None = None
         self._selected: str | None = None
         self._shown_title = ""
+        #: Manifest files the reconciler refuses (counted in the title; ``:problems`` lists them).
+        self.invalid_files = 0
         # Until the user moves the cursor, it stays on the first row as pods arrive;
         # after that it stays on its pod, wherever the pod sorts.
         self._on_first_row = True
@@ -392,6 +395,8 @@ class PodTable(DataTable[Text]):
         text = f" Pods({namespace})[{self.row_count}] "
         if self.query_text:
             text += f"</{self.query_text}> "
+        if self.invalid_files:
+            text += f"· {count_text(self.invalid_files)} (:problems) "
         return text
 
     # -- internals -----------------------------------------------------------------------

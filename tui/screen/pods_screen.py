@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from tui.screen.header_bar import HeaderBar
+from tui.screen.invalid_files import count_text
 from tui.screen.modals import PickContainer
 from tui.screen.pod_actions import running_containers
 from tui.screen.pod_detail import TABS, PodDetail
@@ -34,6 +35,7 @@ EMPTY_HINT = (
     "No pods yet. Press n to create one, or drop a Pod YAML file into {folder}"
 )
 NO_MATCH_HINT = "no pods match '{query}' — esc clears the filter"
+INVALID_HINT = "{count} in the folder: :problems lists them with their first problem"
 NO_NAMESPACE_HINT = "no pods in namespace {namespace} — :ns all shows every namespace"
 VIEWER_REFUSAL = (
     "This podtui is a viewer: {who} reconciles the folder, so restart, delete, edit and new "
@@ -124,6 +126,11 @@ class PodsScreen(Screen[None]):
         self.table.forget(key)
         self._update_empty_hint()
 
+    def set_invalid_files(self, count: int) -> None:
+        """How many manifest files the reconciler refuses (the title and the hint say it)."""
+        self.table.invalid_files = count
+        self._update_empty_hint()
+
     def show_namespace(self, namespace: str | None) -> None:
         """``:ns NAME`` (None: every namespace)."""
         self.table.set_filter(namespace=namespace)
@@ -140,6 +147,9 @@ class PodsScreen(Screen[None]):
             text = NO_MATCH_HINT.format(query=table.query_text)
         elif not table.row_count and table.namespace is not None:
             text = NO_NAMESPACE_HINT.format(namespace=table.namespace)
+        if not table.row_count and table.invalid_files:
+            invalid = INVALID_HINT.format(count=count_text(table.invalid_files))
+            text = f"{text}\n{invalid}" if text else invalid
         hint = self.query_one("#empty-hint", Static)
         if text != self._hint_text:
             self._hint_text = text
