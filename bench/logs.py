@@ -32,6 +32,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import tui.screen  # noqa: E402,F401 - the app's frame rate, before anything imports Textual
+
+# isort: split
+
 from textual import events  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.geometry import Region  # noqa: E402
