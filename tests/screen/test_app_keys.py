@@ -368,6 +368,64 @@ async def test_ctrl_q_in_an_unmodified_editor_quits_at_once(manifest_file: Path)
     assert app.return_code == 0
 
 
+async def open_form(pilot: Pilot[int], app: PodtuiApp, folder: Path) -> NewPodScreen:
+    folder.mkdir(exist_ok=True)
+    form = NewPodScreen(folder)
+    app.push_screen(form)
+    await wait_until(pilot, lambda: app.screen is form and form.is_mounted, 10, "the form")
+    form.show_form()
+    await pilot.pause()
+    return form
+
+
+async def test_ctrl_q_in_a_filled_form_asks_and_cancel_then_discard(tmp_path: Path) -> None:
+    folder = tmp_path / "manifests"
+    app = build()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        form = await open_form(pilot, app, folder)
+        assert not form.modified
+        await pilot.press("w", "e", "b")
+        await wait_until(pilot, lambda: form.modified, 10, "typed content")
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmLeave), 10, "the question")
+        await pilot.press("escape")  # cancel: the form stays, with its text
+        await wait_until(pilot, lambda: app.screen is form, 10, "the form again")
+        assert app.return_code is None and form.form.values().name == "web"
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmLeave), 10, "the question")
+        await pilot.press("d")
+        await wait_until(pilot, lambda: app.return_code is not None, 10, "the quit")
+    assert app.return_code == 0
+    assert list(folder.iterdir()) == []
+
+
+async def test_ctrl_q_in_a_filled_form_can_create_then_quit(tmp_path: Path) -> None:
+    folder = tmp_path / "manifests"
+    app = build()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        form = await open_form(pilot, app, folder)
+        await pilot.press("w", "e", "b")
+        await wait_until(pilot, lambda: form.modified, 10, "typed content")
+        preview = form.preview_text
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmLeave), 10, "the question")
+        await pilot.press("s")
+        await wait_until(pilot, lambda: app.return_code is not None, 10, "the quit")
+    assert (folder / "web.yaml").read_text() == preview
+
+
+async def test_ctrl_q_in_an_untouched_form_quits_at_once(tmp_path: Path) -> None:
+    app = build()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await open_form(pilot, app, tmp_path / "manifests")
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: app.return_code is not None, 10, "the quit")
+    assert app.return_code == 0
+
+
 # -- m: one line after the terminal is restored ---------------------------------------------
 
 

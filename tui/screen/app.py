@@ -571,7 +571,7 @@ class PodtuiApp(App[int]):
         from tui.screen.pod_form_fields import RowList
 
         everywhere = binding_rows(self, type(self).BINDINGS)
-        everywhere.append(("ctrl+q", "Quit (asks first when an editor has unsaved changes)"))
+        everywhere.append(("ctrl+q", "Quit (asks first when an editor or the new-pod form holds unsaved text)"))
         everywhere.append(("ctrl+p", "Command palette: every action by name"))
         editor = binding_rows(self, ManifestEditorScreen.BINDINGS)
         editor.append(("ctrl+z ctrl+y", "Undo / redo"))
@@ -589,11 +589,13 @@ class PodtuiApp(App[int]):
         ]
 
     async def action_quit(self) -> None:
-        """``q`` / ``ctrl+q``: quit (pods keep running); an editor with unsaved changes asks."""
+        """``q`` / ``ctrl+q``: quit (pods keep running); an editor with unsaved changes, or a
+        new-pod form with typed content, asks first."""
         from tui.screen.manifest_editor import ManifestEditorScreen
+        from tui.screen.pod_form import NewPodScreen
 
         for screen in reversed(self.screen_stack):
-            if isinstance(screen, ManifestEditorScreen) and screen.modified:
+            if isinstance(screen, ManifestEditorScreen | NewPodScreen) and screen.modified:
                 screen.leave(then_quit=True)
                 return
         self.exit(0)

@@ -50,6 +50,7 @@ from tui.manifest.pod_builder import (
     check_form,
     write_manifest,
 )
+from tui.screen.editor_modals import ConfirmLeave
 from tui.screen.manifest_editor import ManifestEditorScreen
 from tui.screen.pod_form_fields import (
     ChoiceField,
@@ -323,6 +324,9 @@ class NewPodScreen(Screen["Path | None"]):
         self.check: FormCheck | None = None
         self._index = ObjectIndex()
         self._declared: dict[tuple[str, str], str] = {}
+        #: The form's values when it was first shown: anything else was typed by the user.
+        self._pristine: PodFormValues | None = None
+        self._asking = False
 
     def compose(self) -> ComposeResult:
         with ContentSwitcher(initial="choose", id="switcher"):
@@ -395,6 +399,8 @@ class NewPodScreen(Screen["Path | None"]):
     def show_form(self) -> None:
         """Switch to the form and put the cursor in the name."""
         self.query_one(ContentSwitcher).current = "form-view"
+        if self._pristine is None:
+            self._pristine = self.form.values()
         self.refresh_bindings()
         self._validate(self.form.values())
         self.form.query_one(TextField).query_one(Input).focus()
@@ -496,21 +502,75 @@ class NewPodScreen(Screen["Path | None"]):
 
     @work(group="write", exclusive=True, exit_on_error=False)
     async def _write(self, path: Path, text: str) -> None:
-        """Write in a thread; a name taken meanwhile shows under the name field."""
+        """Write in a thread, then leave with the path."""
+        if await self._written(path, text):
+            self.dismiss(path)
+
+    async def _written(self, path: Path, text: str) -> bool:
+        """Write in a thread; a name taken meanwhile shows under the name field (False)."""
         try:
             await asyncio.to_thread(write_manifest, path, text, overwrite=False)
         except FileExistsError:
             self._validate(self.form.values())  # shows "exists already" under the name
             self.form.query_one(TextField).query_one(Input).focus()
-            return
+            return False
         except OSError as exc:
             self.notify(f"cannot write {path.name}: {exc.strerror or exc}", severity="error")
-            return
-        self.dismiss(path)
+            return False
+        return True
 
     def action_cancel(self) -> None:
         """Leave without writing anything."""
         self.dismiss(None)
+
+    # -- quitting with typed content ---------------------------------------------------------
+
+    @property
+    def modified(self) -> bool:
+        """Something was typed into the form (the choice list alone holds nothing to lose)."""
+        return self._pristine is not None and self.form.values() != self._pristine
+
+    def leave(self, *, then_quit: bool = False) -> None:
+        """Close (and quit podtui after, for ``ctrl+q``), asking first when the form was filled."""
+        if self._asking:
+            return
+        if not self.modified:
+            self._close(None, then_quit)
+            return
+        self._asking = True
+        self._ask_leave(then_quit)
+
+    @work(group="leave", exit_on_error=False)
+    async def _ask_leave(self, then_quit: bool) -> None:
+        name = self.form.values().name.strip() or "NAME"
+        target = manifest_path(self.manifests_dir, name)
+        try:
+            choice = await self.app.push_screen_wait(
+                ConfirmLeave(f"The new pod {target.parent.name}/{target.name}", quitting=then_quit)
+            )
+        finally:
+            self._asking = False
+        if choice == "cancel":
+            return
+        written: Path | None = None
+        if choice == "save":
+            self._validate(self.form.values())
+            check = self.check
+            if check is None or not check.ok:
+                self.notify("Fix the marked fields first: nothing was written", severity="warning", timeout=4)
+                first = self.form.first_invalid()
+                if first is not None:
+                    first.focus()
+                return
+            if not await self._written(target, check.text):
+                return
+            written = target
+        self._close(written, then_quit)
+
+    def _close(self, written: Path | None, then_quit: bool) -> None:
+        self.dismiss(written)
+        if then_quit:
+            self.app.exit(0)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One place where a failed worker becomes a message the user sees."""
