@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import argparse
 import copy
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from app_helpers import painted_text, wait_until
-from fake_engine import FIXED, FakeSession, demo_pods, snapshot_settings, write_manifests
+from fake_engine import FIXED, WEB_YAML, FakeSession, demo_pods, snapshot_settings, write_manifests
 from textual.pilot import Pilot
 from textual.widgets import Label, TabbedContent
 
@@ -218,7 +220,7 @@ async def test_a_column_narrows_again_when_its_widest_pod_goes() -> None:
 # -- e: a viewer hides what only the reconciler does ---------------------------------------
 
 
-async def test_a_viewer_hides_mutating_keys_and_refuses_each_once(notes: list[str]) -> None:
+async def test_a_viewer_refuses_only_restart_and_does_the_folder_edits(notes: list[str]) -> None:
     app = build(ViewerSession)
     async with app.run_test(size=(130, 40)) as pilot:
         await loaded(pilot)
@@ -229,16 +231,60 @@ async def test_a_viewer_hides_mutating_keys_and_refuses_each_once(notes: list[st
             for active in app.screen.active_bindings.values()
             if active.binding.show
         }
-        assert not shown & RECONCILER_ONLY
-        assert {"logs", "describe", "shell"} <= shown  # looking still works
-        for key in ("r", "ctrl+d", "e", "n"):
-            before = len(notes)
-            await pilot.press(key)
-            await pilot.pause()
-            assert isinstance(app.screen, PodsScreen), key
-            assert len(notes) == before + 1, (key, notes[before:])
-            assert "viewer" in notes[-1] and "pid 4242" in notes[-1]
+        assert {"restart"} == RECONCILER_ONLY and "restart" not in shown
+        assert {"logs", "describe", "shell", "edit", "new", "delete"} <= shown
+        before = len(notes)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, PodsScreen)
+        assert len(notes) == before + 1, notes[before:]
+        assert "viewer" in notes[-1] and "pid 4242" in notes[-1] and "restart" in notes[-1]
         assert app.engine.commands == []
+        assert app.pods_screen.table.select("default/web")
+        await pilot.press("e")  # web.yaml: the editor opens
+        await wait_until(pilot, lambda: isinstance(app.screen, ManifestEditorScreen), 10, "the editor")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, PodsScreen), 10, "the list")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, NewPodScreen), 10, "the form")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, PodsScreen), 10, "the list")
+        await pilot.press("ctrl+d")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDelete), 10, "the question")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, PodsScreen), 10, "the list")
+        assert len(notes) == before + 1  # no more refusals
+
+
+async def test_a_viewer_deletes_only_the_pod_document_then_the_row_goes(tmp_path: Path) -> None:
+    folder = tmp_path / "manifests"
+    folder.mkdir()
+    web = folder / "web.yaml"
+    web.write_text(WEB_YAML)
+    settings = dataclasses.replace(snapshot_settings(), manifests_dir=folder)
+    app = make_app(settings, session_factory=ViewerSession, clock=lambda: FIXED, tick_seconds=0)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await loaded(pilot)
+        await wait_until(pilot, lambda: app.role == "viewer", 10, "the viewer role")
+        entry = app.pods_screen.table.entry("default/web")
+        assert entry is not None
+        pod = copy.deepcopy(entry.pod)
+        pod["metadata"]["annotations"]["podtui.io/manifest"] = str(web)
+        app.engine.publish(PodChanged("default", "web", pod, True))
+        await wait_until(pilot, lambda: app.pods_screen.table.entry("default/web").manifest == str(web), 10, "web")  # type: ignore[union-attr]
+        assert app.pods_screen.table.select("default/web")
+        await pilot.press("ctrl+d")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDelete), 10, "the question")
+        question = app.screen
+        assert isinstance(question, ConfirmDelete) and "secret/web-secret" in question.consequence
+        await pilot.press("y")
+        await wait_until(pilot, lambda: "kind: Pod" not in web.read_text(), 10, "the edit")
+        assert [d["kind"] for d in yaml.safe_load_all(web.read_text())] == ["Secret"]
+        assert web.read_text().startswith("# The web pod and its credentials.")
+        assert app.engine.commands == []  # a folder edit: the reconciling podtui stops the pod
+        assert "default/web" in app.pods_screen.table.rows
+        app.engine.publish(PodRemoved("default", "web"))  # what the reconciler then reports
+        await wait_until(pilot, lambda: "default/web" not in app.pods_screen.table.rows, 10, "the row gone")
 
 
 async def test_a_reconciler_shows_the_mutating_keys() -> None:

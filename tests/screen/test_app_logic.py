@@ -133,23 +133,34 @@ def test_manifest_problem_is_the_first_error() -> None:
 def test_delete_plan_file_document_or_engine(tmp_path: Path) -> None:
     folder = tmp_path / "manifests"
     folder.mkdir()
-    alone = folder / "web.yaml"
-    alone.write_text(
+    with_secret = folder / "web.yaml"
+    with_secret.write_text(
         "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n"
     )
+    alone = folder / "solo.yaml"
+    alone.write_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: solo\n")
     shared = folder / "two.yaml"
     shared.write_text(
         "# two pods\napiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n  namespace: team\n"
     )
-    assert delete_plan("default", "web", str(alone), folder).kind == "file"
+    (folder / "sub").mkdir()
+    nested = folder / "sub" / "solo.yaml"
+    nested.write_text(alone.read_text())
+    assert delete_plan("default", "solo", str(alone), folder).kind == "file"
+    plan = delete_plan("default", "web", str(with_secret), folder)
+    assert plan.kind == "document" and "secret/s" in plan.consequence  # the Secret stays
     assert delete_plan("team", "b", str(shared), folder).kind == "document"
     assert delete_plan("default", "gone", str(shared), folder).kind == "engine"
+    assert delete_plan("default", "solo", str(nested), folder).kind == "engine"  # never applied
     assert delete_plan("default", "web", str(tmp_path / "elsewhere.yaml"), folder).kind == "engine"
     assert delete_plan("default", "web", None, folder).kind == "engine"
-    remove_pod_document(shared, "team", "b")
+    assert remove_pod_document(shared, "team", "b")
     left = list(yaml.safe_load_all(shared.read_text()))
     assert [d["metadata"]["name"] for d in left] == ["a"]
     assert shared.read_text().startswith("# two pods")
+    assert remove_pod_document(with_secret, "default", "web")
+    assert [d["kind"] for d in yaml.safe_load_all(with_secret.read_text())] == ["Secret"]
+    assert remove_pod_document(alone, "default", "solo") and not alone.exists()
 
 
 def test_stats_rows_become_samples() -> None:

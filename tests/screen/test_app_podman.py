@@ -199,7 +199,12 @@ async def test_second_app_on_the_same_folder_is_a_viewer(
         await wait_until(
             pilot_one, lambda: first.pods_screen.header.role == "reconciler", START, "reconciler"
         )
-        write(fast.manifests_dir, name, manifest(name, "while true; do sleep 1; done", test_labels))
+        config = f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}-cfg\ndata:\n  a: b\n---\n"
+        path = write(
+            fast.manifests_dir,
+            name,
+            config + manifest(name, "while true; do sleep 1; done", test_labels),
+        )
         await wait_until(
             pilot_one, lambda: status_of(first, key) == "Running", START, f"{key} Running"
         )
@@ -211,3 +216,14 @@ async def test_second_app_on_the_same_folder_is_a_viewer(
             )
             # a viewer may not restart: the engine there supervises nothing
             assert second.pods_screen.table.select(key)
+            # ... but deleting is a folder edit, which the reconciling podtui applies
+            await pilot_two.press("ctrl+d")
+            await wait_until(
+                pilot_two, lambda: isinstance(second.screen, ConfirmDelete), 10, "the question"
+            )
+            await pilot_two.press("y")
+            await wait_until(
+                pilot_two, lambda: key not in second.pods_screen.table.entries, START, "row gone"
+            )
+            assert path.read_text() == config.removesuffix("---\n")  # the ConfigMap stays
+            assert key not in first.pods_screen.table.entries

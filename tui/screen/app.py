@@ -57,7 +57,8 @@ MARKERS = [
     ("ro", "A Podman pod podtui did not create (namespace podman): shown, never changed"),
     ("⚠", "Its manifest is invalid: the last good pod keeps running; the first error is "
      "in the Status tab and on hover"),
-    ("viewer", "Another podtui reconciles the folder: r, ctrl+d, e and n are done there"),
+    ("viewer", "Another podtui reconciles the folder: it applies what e, n and ctrl+d write; "
+     "r (restart) is done there"),
 ]
 #: The age tick fires this long after an age's edge (timers may wake a little early).
 TICK_SLACK = 0.01
@@ -464,12 +465,18 @@ class PodtuiApp(App[int]):
         )
         if not await self.push_screen_wait(ConfirmDelete(entry.key, plan.consequence)):
             return
-        if plan.kind == "file" and plan.path is not None:
-            await asyncio.to_thread(plan.path.unlink, True)
-            self.notify(f"Deleting {entry.key}: removed {plan.path.name}", title="Delete")
-        elif plan.kind == "document" and plan.path is not None:
-            await asyncio.to_thread(remove_pod_document, plan.path, entry.namespace, entry.name)
-            self.notify(f"Deleting {entry.key}: removed it from {plan.path.name}", title="Delete")
+        if plan.path is not None:
+            # a folder edit: whichever podtui reconciles the folder (this one, or the one a
+            # viewer watches) stops the pod when it sees the file change
+            if not await asyncio.to_thread(remove_pod_document, plan.path, entry.namespace, entry.name):
+                self.notify(
+                    f"{entry.key} is declared inside a List in {plan.path.name}: edit that file to delete it.",
+                    severity="warning",
+                    markup=False,
+                )
+                return
+            done = f"removed {plan.path.name}" if plan.kind == "file" else f"removed it from {plan.path.name}"
+            self.notify(f"Deleting {entry.key}: {done}", title="Delete", markup=False)
         else:
             engine = self.engine
             if engine is None:

@@ -2,13 +2,13 @@
 
 The folder is the source of truth, so deleting a pod means deleting its declaration: the
 whole file when it declares only this pod, just its document when the file declares
-others, and the pod itself (through the engine) when no file declares it.
+other objects (cut by the CLI's own folder edit), and the pod itself (through the engine)
+when no file declares it.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +16,10 @@ from typing import Any, Literal
 
 import yaml
 
+from tui.cli.folder_edits import ObjectKey, in_folder, remove_object
+
 DeleteKind = Literal["file", "document", "engine"]
+POD = "Pod"
 
 
 @dataclass(frozen=True)
@@ -28,66 +31,60 @@ class DeletePlan:
     consequence: str
 
 
-def _documents(text: str) -> list[str]:
-    """The YAML documents of a file as text chunks (separators kept with what follows)."""
-    return [chunk for chunk in re.split(r"(?m)^(?=---\s*$)", text) if chunk.strip()]
-
-
-def _declares(chunk: str, namespace: str, name: str) -> bool:
+def _objects_in(path: Path) -> list[ObjectKey] | None:
+    """(kind, namespace, name) of every object a file declares (None when it cannot be parsed)."""
     try:
-        obj = yaml.safe_load(chunk.removeprefix("---"))
+        values = list(yaml.safe_load_all(path.read_text(encoding="utf-8", errors="replace")))
     except yaml.YAMLError:
-        return False
-    if not isinstance(obj, dict) or obj.get("kind") != "Pod":
-        return False
-    metadata = obj.get("metadata") or {}
-    return metadata.get("name") == name and (metadata.get("namespace") or "default") == namespace
-
-
-def _pods_in(text: str) -> int:
-    count = 0
-    for chunk in _documents(text):
-        try:
-            obj = yaml.safe_load(chunk.removeprefix("---"))
-        except yaml.YAMLError:
+        return None
+    found: list[ObjectKey] = []
+    for value in values:
+        if not isinstance(value, dict):
             continue
-        if isinstance(obj, dict) and obj.get("kind") == "Pod":
-            count += 1
-    return count
+        items = value.get("items") if value.get("kind") == "List" else [value]
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict):
+                metadata = item.get("metadata") if isinstance(item.get("metadata"), dict) else {}
+                found.append(
+                    (str(item.get("kind")), str(metadata.get("namespace") or "default"), str(metadata.get("name")))
+                )
+    return found
 
 
 def delete_plan(namespace: str, name: str, manifest: str | None, manifests_dir: Path) -> DeletePlan:
-    """Decide how to delete a pod (reads its manifest file; call it off the UI thread)."""
+    """Decide how to delete a pod (reads its manifest file; call it off the UI thread).
+
+    The pod's own document goes, as ``podtui delete pod`` does it: the whole file only when
+    the pod is all it declares; a ConfigMap or Secret beside it stays.
+    """
     if manifest:
         path = Path(manifest)
-        inside = path.resolve().is_relative_to(manifests_dir.resolve())
-        if inside and path.is_file():
-            text = path.read_text(encoding="utf-8", errors="replace")
-            chunks = _documents(text)
-            if any(_declares(chunk, namespace, name) for chunk in chunks):
-                if _pods_in(text) <= 1:
-                    return DeletePlan(
-                        "file", path, f"The pod is stopped and its manifest {path.name} is deleted."
-                    )
+        key: ObjectKey = (POD, namespace, name)
+        objects = _objects_in(path) if in_folder(path, manifests_dir) and path.is_file() else None
+        if objects and key in objects:
+            others = [item for item in objects if item != key]
+            if not others:
                 return DeletePlan(
-                    "document",
-                    path,
-                    f"The pod is stopped and its document is removed from {path.name} "
-                    "(the file declares other pods too).",
+                    "file", path, f"The pod is stopped and its manifest {path.name} is deleted."
                 )
+            kept = ", ".join(f"{kind.lower()}/{other}" for kind, _, other in others[:3])
+            kept += f" and {len(others) - 3} more" if len(others) > 3 else ""
+            return DeletePlan(
+                "document",
+                path,
+                f"The pod is stopped and its document is removed from {path.name}; "
+                f"the rest of the file stays ({kept}).",
+            )
     return DeletePlan("engine", None, "The pod is stopped and removed (no manifest file declares it).")
 
 
-def remove_pod_document(path: Path, namespace: str, name: str) -> None:
-    """Rewrite a manifest file without the document that declares one pod."""
-    text = path.read_text(encoding="utf-8")
-    kept = [chunk for chunk in _documents(text) if not _declares(chunk, namespace, name)]
-    body = "".join(kept)
-    if body.startswith("---"):
-        body = body.split("\n", 1)[1] if "\n" in body else ""
-    tmp = path.with_name(f".{path.name}.podtui-tmp")
-    tmp.write_text(body, encoding="utf-8")
-    os.replace(tmp, path)
+def remove_pod_document(path: Path, namespace: str, name: str) -> bool:
+    """Remove the pod's document from its file (the file when nothing else is left).
+
+    The CLI's folder edit, so ``ctrl+d`` and ``podtui delete pod`` cut the same text; False
+    when the pod sits inside a ``kind: List`` (that file is edited by hand).
+    """
+    return remove_object(path, (POD, namespace, name))
 
 
 def running_containers(pod: dict[str, Any]) -> list[tuple[str, str]]:

@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 NEEDS_POD = frozenset(
     {"details", "logs", "describe", "edit", "delete", "restart", "shell", "open_port", "reveal"}
 )
-#: What only the podtui that reconciles the folder does (a viewer hides these keys).
-RECONCILER_ONLY = frozenset({"restart", "delete", "edit", "new"})
+#: What only the podtui that reconciles the folder does (a viewer hides these keys). Edit,
+#: new and delete are folder edits, which the reconciling podtui applies: a viewer does them.
+RECONCILER_ONLY = frozenset({"restart"})
 EMPTY_HINT = (
     "No pods yet. Press n to create one, or drop a Pod YAML file into {folder}"
 )
@@ -38,8 +39,9 @@ NO_MATCH_HINT = "no pods match '{query}' — esc clears the filter"
 INVALID_HINT = "{count} in the folder: :problems lists them with their first problem"
 NO_NAMESPACE_HINT = "no pods in namespace {namespace} — :ns all shows every namespace"
 VIEWER_REFUSAL = (
-    "This podtui is a viewer: {who} reconciles the folder, so restart, delete, edit and new "
-    "are done there. This one takes over when that one quits."
+    "This podtui is a viewer: {who} reconciles the folder, so restart is done there "
+    "(e, n and ctrl+d work here: that podtui applies the file). This one takes over when "
+    "that one quits."
 )
 
 
@@ -59,7 +61,7 @@ class PodsScreen(Screen[None]):
         Binding("o", "open_port", "Open", id="pods.open", tooltip="Open the first published port in a browser"),
         Binding("x", "reveal", "Secrets", id="pods.reveal", tooltip="Reveal or mask Secret values in the Manifest tab"),
         Binding("escape", "back", "Back", show=False, id="pods.back", tooltip="Back to the pod list / clear the filter"),
-        Binding("r,ctrl+d,e,n", "viewer_refusal", show=False, id="pods.viewer", tooltip="In a viewer: why changes are made in the reconciling podtui"),
+        Binding("r", "viewer_refusal", show=False, id="pods.viewer", tooltip="In a viewer: why restart is done in the reconciling podtui"),
         *(
             Binding(str(number), f"show_tab('{tab}')", tab.title(), show=False, id=f"pods.tab.{tab}", tooltip=f"Show the {tab.title()} tab")
             for number, tab in enumerate(TABS, start=1)
@@ -193,7 +195,7 @@ class PodsScreen(Screen[None]):
         """Pod keys are dimmed while no pod is selected; a viewer hides what it cannot do."""
         viewer = self.podtui.role == "viewer"
         if action == "viewer_refusal":
-            return viewer  # the hidden binding that answers r, ctrl+d, e and n in a viewer
+            return viewer  # the hidden binding that answers r in a viewer
         if action in RECONCILER_ONLY and viewer:
             return False
         if action in NEEDS_POD and self.selected is None:
