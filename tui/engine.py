@@ -210,6 +210,8 @@ class Engine:
             if supervisor is None:
                 continue
             pod = self.pod_object(supervisor.record, now)
+            if self.pods.get(key) == pod:
+                continue  # a resync or a repeated event changed nothing anyone can see
             self.pods[key] = pod
             self._publish(PodChanged(key[0], key[1], pod))
             events = [event_to_dict(e) for e in self.recorder.events_for(*key)]  # this pod's only
