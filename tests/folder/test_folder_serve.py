@@ -35,17 +35,22 @@ def podtui(*args: str) -> list[str]:
     return [sys.executable, "-m", "tui", *args]
 
 
-def test_serve_once_succeeds_when_everything_runs(
-    settings: Settings, podman_endpoint: Endpoint, podman_client, test_labels
-) -> None:  # type: ignore[no-untyped-def]
-    write(settings.manifests_dir / "ok.yaml", pod_yaml("serve-ok", test_labels))
-    done = subprocess.run(
+def serve_once(settings: Settings, endpoint: Endpoint) -> subprocess.CompletedProcess[str]:
+    """`podtui serve --once` on the test folder, its output captured."""
+    return subprocess.run(
         podtui("serve", "--once", "--timeout", "60"),
-        env=serve_env(settings, podman_endpoint),
+        env=serve_env(settings, endpoint),
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_serve_once_succeeds_when_everything_runs(
+    settings: Settings, podman_endpoint: Endpoint, podman_client, test_labels
+) -> None:  # type: ignore[no-untyped-def]
+    write(settings.manifests_dir / "ok.yaml", pod_yaml("serve-ok", test_labels))
+    done = serve_once(settings, podman_endpoint)
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert any("pod default/serve-ok: created from ok.yaml" in line for line in lines), lines
@@ -59,13 +64,7 @@ def test_serve_once_fails_on_a_crash_loop(
     settings: Settings, podman_endpoint: Endpoint, test_labels
 ) -> None:  # type: ignore[no-untyped-def]
     write(settings.manifests_dir / "bad.yaml", pod_yaml("serve-bad", test_labels, script="exit 1"))
-    done = subprocess.run(
-        podtui("serve", "--once", "--timeout", "60"),
-        env=serve_env(settings, podman_endpoint),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = serve_once(settings, podman_endpoint)
     assert done.returncode == 1, done.stdout + done.stderr
     assert (
         "pod default/serve-bad: CrashLoopBackOff" in done.stdout
@@ -107,13 +106,7 @@ def test_serve_reports_a_bad_file_once_at_its_line(
         settings.manifests_dir / "bad.yaml",
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: Bad_Name\nspec:\n  containerz: []\n",
     )
-    done = subprocess.run(
-        podtui("serve", "--once", "--timeout", "60"),
-        env=serve_env(settings, podman_endpoint),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = serve_once(settings, podman_endpoint)
     reported = [line for line in done.stdout.splitlines() if "bad.yaml:4:9: metadata.name:" in line]
     assert len(reported) == 1, done.stdout
     assert reported[0].endswith("more)"), reported  # one line: the first problem and a count
