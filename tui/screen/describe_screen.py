@@ -11,8 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from tui.screen.footer import PodtuiFooter
 from tui.screen.pod_table import PodEntry
 from tui.status.describe import describe_pod
 from tui.status.events import Event
@@ -45,7 +46,7 @@ class DescribeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="describe-scroll"):
             yield Static(id="describe-text", markup=False)
-        yield Footer()
+        yield PodtuiFooter()
 
     def on_mount(self) -> None:
         """Render and focus the text."""

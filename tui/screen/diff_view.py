@@ -16,7 +16,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
+
+from tui.screen.footer import PodtuiFooter
 
 CONFLICT_OURS = "<<<<<<< editor (yours)"
 CONFLICT_SEPARATOR = "======="
@@ -178,7 +180,7 @@ class DiffScreen(ModalScreen[None]):
                     yield Static(styled_diff(self.diff), id="diff-body")
                 else:
                     yield Static("No changes: the editor holds what is on disk.", id="diff-body")
-        yield Footer()
+        yield PodtuiFooter()
 
     def action_close(self) -> None:
         """Back to the editor or the save question."""

@@ -15,9 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Label, Static
+from textual.widgets import Button, Label, Static
 
 from tui.screen.diff_view import DiffScreen
+from tui.screen.footer import PodtuiFooter
 
 LeaveChoice = Literal["save", "discard", "cancel"]
 DiskChoice = Literal["reload", "merge", "keep"]
@@ -84,7 +85,7 @@ class ConfirmInvalidSave(ModalScreen[bool]):
                 yield Button("Save anyway", id="save", variant="warning")
                 yield Button("Show diff", id="diff")
                 yield Button("Cancel", id="cancel", variant="primary")
-        yield Footer()
+        yield PodtuiFooter()
 
     def on_mount(self) -> None:
         """Cancel is the safe default for enter."""
@@ -148,7 +149,7 @@ class ConfirmLeave(ModalScreen[LeaveChoice]):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Discard", id="discard", variant="error")
                 yield Button("Cancel", id="cancel")
-        yield Footer()
+        yield PodtuiFooter()
 
     def on_mount(self) -> None:
         """Save is the default for enter: losing work takes a deliberate key."""
@@ -215,7 +216,7 @@ class DiskChanged(ModalScreen[DiskChoice]):
                 yield Button("Reload", id="reload", disabled=self.deleted)
                 yield Button("Merge", id="merge", variant="primary", disabled=self.deleted)
                 yield Button("Keep mine", id="keep")
-        yield Footer()
+        yield PodtuiFooter()
 
     def on_mount(self) -> None:
         """Focus the least destructive choice that applies."""

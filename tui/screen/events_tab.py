@@ -13,9 +13,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from tui.screen.age_clock import next_age_change
+from tui.screen.footer import PodtuiFooter
 from tui.status.events import Event, newest_first
 from tui.status.timestamps import since
 
@@ -120,7 +121,7 @@ class EventsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         table = EventsTable(self.clock, with_object=True, id="all-events")
         yield table
-        yield Footer()
+        yield PodtuiFooter()
 
     def on_mount(self) -> None:
         """Fill the table."""

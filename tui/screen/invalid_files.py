@@ -18,7 +18,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
+
+from tui.screen.footer import PodtuiFooter
 
 #: ``/path/name.yaml:7:3: field: message`` -> the line and column after the path.
 _LOCATION = re.compile(r":(\d+)(?::(\d+))?: ")
@@ -100,7 +102,7 @@ class InvalidFilesScreen(Screen[None]):
         table.add_column("FIRST PROBLEM", key="first")
         yield table
         yield Static("", id="invalid-files-hint")
-        yield Footer()
+        yield PodtuiFooter()
 
     def on_mount(self) -> None:
         """Fill the list."""

@@ -25,7 +25,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Label, Static, TextArea
+from textual.widgets import Label, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from tui.manifest import Problem
@@ -33,6 +33,7 @@ from tui.manifest.pod_builder import write_manifest
 from tui.reconciler.folder_watch import watch_manifests
 from tui.screen.diff_view import DiffScreen, merge3, unified_diff
 from tui.screen.editor_modals import ConfirmInvalidSave, ConfirmLeave, DiskChanged
+from tui.screen.footer import PodtuiFooter
 from tui.screen.problems_list import BufferChecker, ManifestTextArea, ProblemsList, summary
 from tui.screen.templates import template_text
 
@@ -168,7 +169,7 @@ class ManifestEditorScreen(Screen["Path | None"]):
         yield ManifestTextArea(self.initial_text, id="editor-text")
         yield ProblemsList(id="editor-problems")
         yield Static(id="editor-status", markup=False)
-        yield Footer()
+        yield PodtuiFooter()
 
     @property
     def text_area(self) -> ManifestTextArea:

@@ -24,7 +24,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     ContentSwitcher,
-    Footer,
     Input,
     Label,
     OptionList,
@@ -51,6 +50,7 @@ from tui.manifest.pod_builder import (
     write_manifest,
 )
 from tui.screen.editor_modals import ConfirmLeave
+from tui.screen.footer import PodtuiFooter
 from tui.screen.manifest_editor import ManifestEditorScreen
 from tui.screen.pod_form_fields import (
     ChoiceField,
@@ -264,7 +264,7 @@ class AskPodName(ModalScreen["str | None"]):
                 id="pod-name",
             )
             yield Label("", id="name-error", markup=False)
-        yield Footer()
+        yield PodtuiFooter()
 
     @on(Input.Changed, "#pod-name")
     @on(Input.Submitted, "#pod-name")
@@ -354,10 +354,11 @@ class NewPodScreen(Screen["Path | None"]):
                         read_only=True,
                         show_cursor=False,
                         highlight_cursor_line=False,
+                        soft_wrap=False,  # a wrapped line at column 0 reads as invalid YAML
                         id="preview",
                     )
         yield Label("", id="newpod-status", markup=False)
-        yield Footer()
+        yield PodtuiFooter()
 
     def on_mount(self) -> None:
         """Learn the folder (for references and names in use), then offer the choice."""

@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Span, Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -49,9 +50,13 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("PORTS", "ports"),
     ("MANIFEST", "manifest"),
 )
+COLUMN_LABELS: dict[str, str] = {key: label for label, key in COLUMNS}
 #: Columns whose text changes as pods live get a width their usual values fit in, so the
 #: table does not jump: "ContainerCreating", "12 (9m59s ago)", "9m59s".
 MIN_WIDTHS: dict[str, int] = {"status": 17, "restarts": 14, "age": 5}
+#: When the list is too narrow for every column, these go first (k9s hides columns rather
+#: than cutting them): the file and the ports are in the detail pane, the IP in Status.
+HIDE_ORDER: tuple[str, ...] = ("ports", "manifest", "ip")
 #: Row colours by status category (k9s-like: healthy rows plain, trouble stands out).
 ROW_STYLES: dict[str, str] = {
     "running": "",
@@ -242,10 +247,22 @@ class PodTable(DataTable[Text]):
         # after that it stays on its pod, wherever the pod sorts.
         self._on_first_row = True
         self._view_check_pending = False
+        #: Columns left out because the list is too narrow for them (``HIDE_ORDER``).
+        self.hidden: frozenset[str] = frozenset()
+        self._fit_pending = False
+        self._add_columns()
+
+    def _add_columns(self) -> None:
         for label, key in COLUMNS:
-            # DataTable sizes a column to its widest cell or its label: a padded label
-            # is the minimum width.
-            self.add_column(Text(label.ljust(MIN_WIDTHS.get(key, 0))), key=key)
+            if key not in self.hidden:
+                # DataTable sizes a column to its widest cell or its label: a padded label
+                # is the minimum width.
+                self.add_column(Text(label.ljust(MIN_WIDTHS.get(key, 0))), key=key)
+
+    @property
+    def shown_columns(self) -> list[str]:
+        """The keys of the columns on screen, in order."""
+        return [key for _, key in COLUMNS if key not in self.hidden]
 
     # -- reading -----------------------------------------------------------------------
     @property
@@ -263,7 +280,9 @@ class PodTable(DataTable[Text]):
         return self.entries.get(key)
 
     def cell_text(self, key: str, column: str) -> str:
-        """What a cell shows (for tests and the command palette)."""
+        """What a cell shows (for tests and the command palette), hidden columns included."""
+        if column in self.hidden:
+            return self.entries[key].cells[column][0]
         return self.get_cell(key, column).plain
 
     # -- changes -----------------------------------------------------------------------
@@ -368,8 +387,9 @@ class PodTable(DataTable[Text]):
             self._view_moved()
 
     def on_resize(self) -> None:
-        """A taller list shows more rows."""
+        """A taller list shows more rows; a narrower one may have to leave columns out."""
         self._view_moved()
+        self._fit_later()
 
     def select(self, key: str) -> bool:
         """Move the cursor to a pod's row (False when it has none)."""
@@ -435,12 +455,17 @@ class PodTable(DataTable[Text]):
         if entry.cells.get(column) == signature:
             return False
         entry.cells[column] = signature
+        if column in self.hidden:
+            if value.cell_len > len(COLUMN_LABELS[column]):
+                self._fit_later()  # it may fit again, or need more room
+            return False
         # DataTable re-measures a whole column when a cell narrows; do that only when this
         # cell may have been the widest (the age tick narrows dozens of cells a second).
         width = self.columns[ColumnKey(column)].content_width
         before = self.get_cell(entry.key, column).cell_len
         if value.cell_len > width or (before >= width and value.cell_len < before):
             self.update_cell(entry.key, column, value, update_width=True)
+            self._fit_later()
             return False
         try:
             self._data[RowKey(entry.key)][ColumnKey(column)] = value
@@ -488,8 +513,61 @@ class PodTable(DataTable[Text]):
 
     def _add_row(self, entry: PodEntry, cells: dict[str, Text]) -> None:
         entry.cells = {column: cell_signature(value) for column, value in cells.items()}
-        self.add_row(*(cells[key] for _, key in COLUMNS), key=entry.key)
+        self.add_row(*(cells[key] for key in self.shown_columns), key=entry.key)
         self.show_title()
+        self._fit_later()
+
+    # -- narrow terminals ----------------------------------------------------------------
+    def _fit_later(self) -> None:
+        """Check the columns fit once, after the batch of changes in progress."""
+        if not self._fit_pending:
+            self._fit_pending = True
+            self.call_after_refresh(self.fit_columns)
+
+    def natural_widths(self) -> dict[str, int]:
+        """Each column's width with every shown row in it (hidden columns included)."""
+        widths = {key: max(len(label), MIN_WIDTHS.get(key, 0)) for label, key in COLUMNS}
+        for key in self.rows:
+            entry = self.entries.get(str(key.value))
+            if entry is None:
+                continue
+            for column, signature in entry.cells.items():
+                widths[column] = max(widths[column], cell_len(signature[0]))
+        return widths
+
+    def fit_columns(self) -> None:
+        """Hide the low-value columns that do not fit (and show them again when they do)."""
+        self._fit_pending = False
+        room = self.scrollable_content_region.width
+        if room <= 0:
+            return
+        padding = 2 * self.cell_padding
+        widths = self.natural_widths()
+        total = sum(width + padding for width in widths.values())
+        hidden: set[str] = set()
+        for column in HIDE_ORDER:
+            if total <= room:
+                break
+            hidden.add(column)
+            total -= widths[column] + padding
+        if frozenset(hidden) != self.hidden:
+            self._rebuild(frozenset(hidden))
+
+    def _rebuild(self, hidden: frozenset[str]) -> None:
+        """Lay the table out again with other columns (rows, cursor and selection kept)."""
+        scroll_y = self.scroll_y
+        self.hidden = hidden
+        self.clear(columns=True)
+        self._add_columns()
+        now = self.clock()
+        for entry in self.entries.values():
+            if matches(entry, self.query_text, self.namespace):
+                cells = self._cells(entry, now)
+                entry.cells = {column: cell_signature(value) for column, value in cells.items()}
+                self.add_row(*(cells[key] for key in self.shown_columns), key=entry.key)
+        self._resort()
+        self.scroll_y = scroll_y
+        self._sync_selection()
 
     def _remove_row(self, key: str) -> None:
         index = self.get_row_index(key)
@@ -511,6 +589,7 @@ class PodTable(DataTable[Text]):
             self.move_cursor(row=cursor - 1, animate=False)
         self.show_title()
         self._view_moved()
+        self._fit_later()
 
     def _resort(self) -> None:
         selected = self._selected

@@ -14,8 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
+from tui.screen.footer import PodtuiFooter
 from tui.screen.header_bar import HeaderBar
 from tui.screen.invalid_files import count_text
 from tui.screen.modals import PickContainer
@@ -81,7 +82,7 @@ class PodsScreen(Screen[None]):
             yield PodTable(app.clock, id="pods")
             yield Static("", id="empty-hint")
             yield PodDetail(app, app.clock, id="detail")
-        yield Footer()
+        yield PodtuiFooter()
 
     def on_mount(self) -> None:
         """The list has focus; the filter bar appears on ``/``; now connect."""
