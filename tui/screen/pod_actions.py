@@ -44,7 +44,8 @@ def _objects_in(path: Path) -> list[ObjectKey] | None:
         items = value.get("items") if value.get("kind") == "List" else [value]
         for item in items if isinstance(items, list) else []:
             if isinstance(item, dict):
-                metadata = item.get("metadata") if isinstance(item.get("metadata"), dict) else {}
+                found_metadata = item.get("metadata")
+                metadata = found_metadata if isinstance(found_metadata, dict) else {}
                 found.append(
                     (str(item.get("kind")), str(metadata.get("namespace") or "default"), str(metadata.get("name")))
                 )
