@@ -7,8 +7,10 @@ with errors is allowed after a question, because an invalid file is never applie
 running pod stays. The file is watched while it is open: a change made elsewhere is
 reloaded, merged, or overruled, never silently lost.
 
-Secret values in the buffer are the user's own file and are shown as written; nothing
-here logs the buffer's text.
+Secret values are masked on screen: a file with a Secret's ``data``/``stringData`` opens
+masked and read-only (validation and the diff use the real text), and ``x`` reveals the
+values for editing. A masked buffer is never saved, so the mask never reaches the file;
+nothing here logs the buffer's text.
 """
 
 from __future__ import annotations
@@ -34,8 +36,11 @@ from tui.reconciler.folder_watch import watch_manifests
 from tui.screen.diff_view import DiffScreen, merge3, unified_diff
 from tui.screen.editor_modals import ConfirmInvalidSave, ConfirmLeave, DiskChanged
 from tui.screen.footer import PodtuiFooter
+from tui.screen.manifest_tab import mask_secrets_keeping_lines
 from tui.screen.problems_list import BufferChecker, ManifestTextArea, ProblemsList, summary
 from tui.screen.templates import template_text
+
+SECRETS_BANNER = "this file holds Secret values: x reveals them for editing"
 
 
 def read_disk(path: Path) -> str | None:
@@ -94,6 +99,13 @@ class ManifestEditorScreen(Screen["Path | None"]):
             tooltip="Between the text and the problems list",
         ),
         Binding(
+            "x",
+            "reveal",
+            "Reveal secrets",
+            id="editor.reveal",
+            tooltip="Show the Secret values (masked until then) and allow editing",
+        ),
+        Binding(
             "escape",
             "leave",
             "Close",
@@ -106,6 +118,7 @@ class ManifestEditorScreen(Screen["Path | None"]):
     ManifestEditorScreen { layout: vertical; }
     ManifestEditorScreen #editor-title { height: 1; width: 1fr; padding: 0 1; background: $panel; text-style: bold; }
     ManifestEditorScreen #editor-text { height: 1fr; }
+    ManifestEditorScreen #editor-secrets { height: 1; padding: 0 1; background: $warning 25%; }
     ManifestEditorScreen #editor-status { height: 1; padding: 0 1; color: $text-muted; }
     ManifestEditorScreen #editor-status.-errors { color: $text-error; }
     """
@@ -152,6 +165,9 @@ class ManifestEditorScreen(Screen["Path | None"]):
         #: The text on disk as last loaded, saved or acknowledged (the merge base).
         self.base: str | None = disk
         self.initial_text = disk if disk is not None else template_text(template, self.path.stem)
+        shown, self.masked = mask_secrets_keeping_lines(self.initial_text)
+        #: What the text area holds at first (Secret values masked until ``x``).
+        self.shown_text = shown
         self.problems: list[Problem] = []
         self.version = 0
         self.checked_version = -1
@@ -166,7 +182,8 @@ class ManifestEditorScreen(Screen["Path | None"]):
 
     def compose(self) -> ComposeResult:
         yield Label(id="editor-title", markup=False)
-        yield ManifestTextArea(self.initial_text, id="editor-text")
+        yield Static(SECRETS_BANNER, id="editor-secrets", markup=False)
+        yield ManifestTextArea(self.shown_text, id="editor-text")
         yield ProblemsList(id="editor-problems")
         yield Static(id="editor-status", markup=False)
         yield PodtuiFooter()
@@ -179,10 +196,25 @@ class ManifestEditorScreen(Screen["Path | None"]):
     @property
     def modified(self) -> bool:
         """The buffer differs from the file (a file not yet written always differs)."""
+        if self.masked:
+            return False  # read-only until revealed: nothing typed, nothing to lose
         return self.base is None or self.text_area.text != self.base
+
+    @property
+    def real_text(self) -> str:
+        """The text as it is (and would be saved), Secret values included."""
+        if self.masked:
+            return self.base if self.base is not None else self.initial_text
+        return self.text_area.text
+
+    def _on_screen(self, text: str) -> str:
+        """What the text area may show of ``text`` (masked while the secrets are)."""
+        return mask_secrets_keeping_lines(text)[0] if self.masked else text
 
     def on_mount(self) -> None:
         """Check the buffer at once, start watching the file, put the cursor in the text."""
+        self.text_area.read_only = self.masked
+        self.query_one("#editor-secrets").display = self.masked
         self.text_area.focus()
         if self.start_at is not None:
             line, col = self.start_at
@@ -226,7 +258,7 @@ class ManifestEditorScreen(Screen["Path | None"]):
 
     def _start_check(self) -> None:
         self._timer = None
-        self._check(self.text_area.text, self.version)
+        self._check(self.real_text, self.version)
 
     @work(thread=True, exclusive=True, group="check", exit_on_error=False)
     def _check(self, text: str, version: int) -> None:
@@ -304,9 +336,36 @@ class ManifestEditorScreen(Screen["Path | None"]):
         """What saving would change, as a unified diff against the file on disk."""
         disk = read_disk(self.path) or ""
         name = display_name(self.path)
+        if self.masked:  # nothing was edited; the diff would show the file's secrets
+            self.notify("No changes (the Secret values are masked: x reveals them)", timeout=3)
+            return
         self.app.push_screen(
             DiffScreen(f"{name}: disk -> editor", unified_diff(disk, self.text_area.text, name))
         )
+
+    # -- secrets -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``x`` exists only while Secret values are masked (then it is a letter to type)."""
+        if action == "reveal":
+            return self.masked
+        return True
+
+    def action_reveal(self) -> None:
+        """Show the real text, editable (the undo history starts here: no way back to the mask)."""
+        if not self.masked:
+            return
+        area = self.text_area
+        row, col = area.cursor_location
+        real = self.real_text
+        self.masked = False
+        area.load_text(real)
+        area.read_only = False
+        with contextlib.suppress(Exception):
+            area.move_cursor((min(row, area.document.line_count - 1), col))
+        self.query_one("#editor-secrets").display = False
+        self.refresh_bindings()
+        self._note("Secret values shown: the file can be edited")
 
     # -- saving ------------------------------------------------------------------------------
 
@@ -327,6 +386,9 @@ class ManifestEditorScreen(Screen["Path | None"]):
 
     async def _save(self) -> bool:
         """The save itself; False when it did not happen (declined, or disk changed first)."""
+        if self.masked:  # read-only: nothing to save, and the mask must never be written
+            self._note("nothing to save: x reveals the Secret values for editing")
+            return False
         disk = await asyncio.to_thread(read_disk, self.path)
         if disk != self.base and not await self._resolve_disk_change(disk):
             return False
@@ -442,8 +504,8 @@ class ManifestEditorScreen(Screen["Path | None"]):
                 self._note("the file was deleted on disk; ctrl+s writes it again")
                 self._refresh_title()
                 return True
-            self._replace_buffer(disk)
             self.base = disk
+            self._replace_buffer(self._on_screen(disk))
             self._note("reloaded: the file changed on disk")
             self._refresh_title()
             return False

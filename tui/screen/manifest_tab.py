@@ -97,6 +97,24 @@ def mask_secrets(text: str) -> tuple[str, bool]:
     return text, bool(spans)
 
 
+def mask_secrets_keeping_lines(text: str) -> tuple[str, bool]:
+    """Like ``mask_secrets``, but every line stays a line (a multi-line value becomes one
+    mask per line), so line numbers of problems found in the real text still point right."""
+    try:
+        spans = _node_spans(text)
+    except yaml.YAMLError:
+        masked = _mask_by_lines(text)  # line by line already
+        return masked, masked != text
+    for start, end in sorted(spans, reverse=True):
+        lines = text[start:end].split("\n")
+        kept = [MASK] + [
+            line[: len(line) - len(line.lstrip())] + MASK if line.strip() else line
+            for line in lines[1:]
+        ]
+        text = text[:start] + "\n".join(kept) + text[end:]
+    return text, bool(spans)
+
+
 def pod_yaml(pod: dict[str, Any]) -> str:
     """A pod object as YAML (for pods that have no manifest file)."""
     return yaml.safe_dump(pod, sort_keys=False, default_flow_style=False)
