@@ -115,6 +115,43 @@ async def test_escape_from_every_detail_tab_returns_to_the_list(
             pod_logs.close()
 
 
+async def test_log_timestamps_and_wrap_stay_when_another_pod_is_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[PodLogs] = []
+
+    def open_logs(self: PodtuiApp, entry: Any) -> PodLogs:
+        opened.append(log_of(tmp_path))
+        return opened[-1]
+
+    monkeypatch.setattr(PodtuiApp, "open_logs", open_logs)
+    app = build()
+    try:
+        async with app.run_test(size=(130, 40)) as pilot:
+            await loaded(pilot)
+            table = app.pods_screen.table
+            assert table.select("default/web")
+            await pilot.press("l")
+            await wait_until(pilot, lambda: isinstance(app.focused, LogView), 10, "the log")
+            first = app.focused
+            assert isinstance(first, LogView) and first.save_name == "default_web"
+            await pilot.press("t", "w", "escape")
+            assert first.timestamps and first.wrap
+            await pilot.press("down")  # default/worker
+            await wait_until(
+                pilot,
+                lambda: any(v is not first for v in app.pods_screen.detail.query(LogView)),
+                10,
+                "the next pod's log",
+            )
+            second = app.pods_screen.detail.query_one(LogView)
+            assert second.save_name == "default_worker"
+            assert second.timestamps and second.wrap
+    finally:
+        for pod_logs in opened:
+            pod_logs.close()
+
+
 # -- k: the cursor starts on the first row and stays on its pod ----------------------------
 
 

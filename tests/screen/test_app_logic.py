@@ -20,7 +20,7 @@ from tui.screen.pod_actions import (
 )
 from tui.screen.pod_detail import attempts_signature
 from tui.screen.pod_table import PodEntry, manifest_problem, matches
-from tui.screen.stats_tab import parse_size, samples_from_pod_stats
+from tui.screen.stats_tab import exited_containers, parse_size, samples_from_pod_stats
 from tui.screen.status_tab import image_matches
 
 SECRET_FILE = """\
@@ -230,3 +230,17 @@ def test_bridge_translates_and_collapses() -> None:
         translate(ConnectionChanged(False, detail="x")), EngineBridge.ConnectionUpdated
     )
     assert isinstance(translate(RoleChanged("viewer")), EngineBridge.RoleUpdated)
+
+
+def test_exited_containers_are_named_with_reason_and_code() -> None:
+    pod = {
+        "status": {
+            "initContainerStatuses": [
+                {"name": "migrate", "state": {"terminated": {"reason": "Completed", "exitCode": 0}}},
+                {"name": "seed", "state": {"running": {}}},
+            ],
+            "containerStatuses": [{"name": "main", "state": {"waiting": {"reason": "PodInitializing"}}}],
+        }
+    }
+    assert exited_containers(pod) == {"migrate": "Completed, exit code 0"}
+    assert exited_containers({}) == {}

@@ -6,6 +6,7 @@ import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.app import App, ComposeResult
@@ -46,15 +47,16 @@ def attempt(path: Path, container: str, number: int = 0, finished: bool = False)
 class LogHost(App[None]):
     """Mounts one LogView and records the messages it posts."""
 
-    def __init__(self, pod_logs: PodLogs) -> None:
+    def __init__(self, pod_logs: PodLogs, **options: Any) -> None:
         super().__init__()
         self.pod_logs = pod_logs
+        self.options = options
         self.follow_changes: list[bool] = []
         self.saved: asyncio.Queue[LogView.Saved] = asyncio.Queue()
         self.search_done = asyncio.Event()
 
     def compose(self) -> ComposeResult:
-        yield LogView(self.pod_logs, id="logs")
+        yield LogView(self.pod_logs, id="logs", **self.options)
         yield Footer()
 
     def on_log_view_follow_changed(self, message: LogView.FollowChanged) -> None:
@@ -331,3 +333,35 @@ async def test_escape_clears_a_search_first_then_goes_back(one_container) -> Non
         assert view.search_matches == [] and app.backs == 0
         await pilot.press("escape")
         assert app.backs == 1
+
+
+async def test_an_exited_container_with_no_output_says_no_output(tmp_path: Path) -> None:
+    init, main = tmp_path / "init.log", tmp_path / "main.log"
+    init.write_bytes(b"")
+    append(main, ["serving"], start=2)
+    pod = PodLogs("job", [attempt(init, "migrate", finished=True), attempt(main, "main")])
+    try:
+        app = LogHost(pod)
+        async with app.run_test(size=(100, 12)) as pilot:
+            view = app.query_one(LogView)
+            await until_rows(pilot, view, 1)
+            await pilot.press("c")  # all -> migrate, the finished init container
+            await settle(pilot)
+            assert view.container == "migrate" and view.line_count == 0
+            assert screen_rows(view)[0] == "(no output)"
+    finally:
+        pod.close()
+
+
+async def test_options_given_up_front_and_the_suggested_file_name(one_container) -> None:  # type: ignore[no-untyped-def]
+    pod, _path = one_container
+    app = LogHost(pod, timestamps=True, wrap=True, save_name="default_logger")
+    async with app.run_test(size=(100, 12)) as pilot:
+        view = app.query_one(LogView)
+        await asyncio.to_thread(view.view.wait_complete, 10)  # type: ignore[union-attr]
+        await settle(pilot)
+        assert "timestamps on · wrap on" in status_row(view)
+        await pilot.press("c", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SaveLogScreen)
+        assert app.screen.query_one(Input).value == "./default_logger-web.log"

@@ -280,6 +280,9 @@ class LogView(ScrollView, can_focus=True):
         pod_logs: PodLogs,
         *,
         container: str | None = None,
+        timestamps: bool = False,
+        wrap: bool = False,
+        save_name: str | None = None,
         name: str | None = None,
         id: str | None = None,  # noqa: A002 - Textual's name for it
         classes: str | None = None,
@@ -287,6 +290,10 @@ class LogView(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.pod_logs = pod_logs
         self.container = container
+        self.set_reactive(LogView.timestamps, timestamps)
+        self.set_reactive(LogView.wrap, wrap)
+        #: ``NAMESPACE_NAME``: what ``ctrl+s`` suggests as the file name (not Podman's pod name).
+        self.save_name = save_name or pod_logs.pod
         self.previous = False
         self._view: LineSequence | None = None
         self._unsubscribe_view = _nothing
@@ -509,7 +516,7 @@ class LogView(ScrollView, can_focus=True):
 
     def action_save(self) -> None:
         """``ctrl+s``: ask for a path, then stream the shown log to it."""
-        default = f"./{self.pod_logs.pod}-{self.container or 'all'}{'-previous' if self.previous else ''}.log"
+        default = f"./{self.save_name}-{self.container or 'all'}{'-previous' if self.previous else ''}.log"
 
         def chosen(path: str | None) -> None:
             if path:
@@ -727,9 +734,16 @@ class LogView(ScrollView, can_focus=True):
 
     def _empty_strip(self, width: int) -> Strip:
         """A log with no line yet says so instead of looking broken."""
-        text = "(no output)" if self.previous else "(no output yet)"
+        text = "(no output)" if self.previous or self._shown_ended() else "(no output yet)"
         style = self.get_component_rich_style("log-view--empty")
         return Strip([Segment(text, style)]).crop_extend(0, width, self.rich_style)
+
+    def _shown_ended(self) -> bool:
+        """Every container shown has exited: no more output is coming."""
+        logs = self.pod_logs
+        names = [self.container] if self.container else logs.containers
+        latest = [found[-1] for found in (logs.instances(name) for name in names) if found]
+        return bool(latest) and not any(instance.running for instance in latest)
 
     def _wrapped_window(self, width: int) -> list[Strip]:
         """Wrapped strips for the screen: from the top row, or filled up from the end."""

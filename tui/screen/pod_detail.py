@@ -24,7 +24,7 @@ from tui.screen.events_tab import EventsTable
 from tui.screen.log_view import LogView
 from tui.screen.manifest_tab import ManifestTab
 from tui.screen.pod_table import PodEntry
-from tui.screen.stats_tab import ContainerSample, StatsTab
+from tui.screen.stats_tab import ContainerSample, StatsTab, exited_containers
 from tui.screen.status_tab import StatusTab
 from tui.status.events import Event
 
@@ -99,6 +99,8 @@ class PodDetail(Vertical):
         self.pod_logs: PodLogs | None = None
         self._logs_key: str | None = None
         self._logs_generation = 0
+        #: The log pane's ``t`` (timestamps) and ``w`` (wrap), kept when another pod is shown.
+        self._log_options: tuple[bool, bool] = (False, False)
         self._logs_signature: tuple[tuple[str, str, str], ...] = ()
         self._focus_logs = False
 
@@ -174,6 +176,8 @@ class PodDetail(Vertical):
                 self._rediscover_logs(entry)
         if tab == "manifest" and entry.manifest is None:
             self.query_one(ManifestTab).show(entry)
+        if tab == "stats":
+            self.query_one(StatsTab).set_exited(exited_containers(entry.pod))
 
     def events_changed(self) -> None:
         """An event of the selected pod was recorded."""
@@ -251,6 +255,7 @@ class PodDetail(Vertical):
                 stats.clear("no pod selected" if entry is None else "Podman cannot be reached")
             else:
                 source, chosen = self.source, entry
+                stats.set_exited(exited_containers(entry.pod))
                 stats.start(entry.key, lambda: source.sample_stats(chosen))
 
     def _render_status(self, *, only_if_changed: bool = False) -> None:
@@ -295,7 +300,14 @@ class PodDetail(Vertical):
             return
         self.pod_logs = message.pod_logs
         self._hint("")
-        view = LogView(message.pod_logs, id="pod-log")
+        timestamps, wrap = self._log_options
+        view = LogView(
+            message.pod_logs,
+            id="pod-log",
+            timestamps=timestamps,
+            wrap=wrap,
+            save_name=message.key.replace("/", "_"),
+        )
         self.query_one("#logs-pane").mount(view)
         if self._focus_logs or self.active_tab == "logs" and self._wants_focus():
             self._focus_logs = False
@@ -319,6 +331,8 @@ class PodDetail(Vertical):
         )
 
     def _close_logs(self) -> None:
+        for view in self.query(LogView):  # t and w stay as the user set them, pod to pod
+            self._log_options = (view.timestamps, view.wrap)
         self._logs_key = None
         self._logs_generation += 1
         removal = self.query(LogView).remove()

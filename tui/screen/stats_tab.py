@@ -88,6 +88,19 @@ def samples_from_pod_stats(rows: list[dict[str, Any]], podman_pod: str) -> list[
     return found
 
 
+def exited_containers(pod: dict[str, Any]) -> dict[str, str]:
+    """Containers whose current state is terminated (a finished init container, a completed
+    one): name -> ``Completed, exit code 0``. Their stats would only be flat zeros."""
+    status = pod.get("status") or {}
+    found: dict[str, str] = {}
+    for item in [*(status.get("initContainerStatuses") or []), *(status.get("containerStatuses") or [])]:
+        terminated = (item.get("state") or {}).get("terminated")
+        if isinstance(terminated, dict):
+            reason = str(terminated.get("reason") or "Terminated")
+            found[str(item.get("name"))] = f"{reason}, exit code {terminated.get('exitCode', '?')}"
+    return found
+
+
 class ContainerStats(Vertical):
     """One container: a caption and its two sparklines."""
 
@@ -103,6 +116,7 @@ class ContainerStats(Vertical):
         self.container = container
         self.cpu: deque[float] = deque(maxlen=HISTORY)
         self.memory: deque[float] = deque(maxlen=HISTORY)
+        self.exited = ""
 
     def compose(self) -> ComposeResult:
         yield Label(self.container, classes="caption")
@@ -113,8 +127,21 @@ class ContainerStats(Vertical):
             yield Label("MEM", classes="spark-label")
             yield Sparkline([], summary_function=max, classes="mem")
 
+    def show_exited(self, detail: str) -> None:
+        """The container has exited: say so instead of drawing zeros."""
+        self.exited = detail
+        for row in self.query(Horizontal):
+            row.display = False
+        self.query_one(".caption", Label).update(
+            Text.assemble((self.container, "bold"), (f"   exited ({detail})", "dim"))
+        )
+
     def add(self, sample: ContainerSample) -> None:
         """Extend both lines."""
+        if self.exited:
+            self.exited = ""
+            for row in self.query(Horizontal):
+                row.display = True
         self.cpu.append(sample.cpu_percent)
         self.memory.append(sample.memory_bytes)
         self.query_one(".caption", Label).update(
@@ -155,6 +182,17 @@ class StatsTab(VerticalScroll):
         super().__init__(**kwargs)
         self._key: str | None = None
         self._worker: Worker[None] | None = None
+        #: Containers of the pod that have exited (shown as text, never sampled as zeros).
+        self.exited: dict[str, str] = {}
+
+    def set_exited(self, exited: dict[str, str]) -> None:
+        """The pod's exited containers now (from its status)."""
+        if exited == self.exited:
+            return
+        self.exited = dict(exited)
+        for widget in self.query(ContainerStats):
+            if widget.container in self.exited:
+                widget.show_exited(self.exited[widget.container])
 
     def compose(self) -> ComposeResult:
         yield Static("", id="stats-hint")
@@ -211,9 +249,16 @@ class StatsTab(VerticalScroll):
             )
         for sample in message.samples:
             widget = existing.get(sample.container)
+            exited = self.exited.get(sample.container)
             if widget is None:
                 widget = ContainerStats(sample.container)
                 self.mount(widget)
-                widget.call_after_refresh(widget.add, sample)
+                if exited:
+                    widget.call_after_refresh(widget.show_exited, exited)
+                else:
+                    widget.call_after_refresh(widget.add, sample)
+            elif exited:
+                if widget.exited != exited:
+                    widget.show_exited(exited)
             else:
                 widget.add(sample)
