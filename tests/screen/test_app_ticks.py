@@ -170,3 +170,23 @@ async def test_the_events_tab_rewrites_only_ages_that_moved() -> None:
         assert 0 < len(moved) < events.row_count
         assert updates.calls == len(moved)
         assert events.due is not None and events.due == clock.now + timedelta(seconds=1)
+
+
+async def test_a_terminating_pod_counts_down_its_grace_period() -> None:
+    clock = Clock()
+    clock.advance(17.5)  # old-web's grace (30 s) ends 30 s after FIXED: 12.5 s are left
+    app = build(clock)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await loaded(pilot)
+        screen = app.pods_screen
+        assert screen.table.select("staging/old-web")
+        await pilot.pause()
+        body = screen.detail.query_one(StatusBody)
+        assert "Terminating: grace 30s, 13s left" in body.text
+        assert screen.detail.next_tick() == FIXED + timedelta(seconds=18)  # "12s left" then
+        clock.advance(0.5)
+        app._tick()
+        assert "Terminating: grace 30s, 12s left" in body.text
+        clock.advance(12)
+        app._tick()
+        assert "Terminating: grace 30s over" in body.text

@@ -7,8 +7,9 @@ of this pod is being fetched.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -22,10 +23,10 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Label, ProgressBar
 
-from tui.screen.age_clock import next_age_change
+from tui.screen.age_clock import earliest, next_age_change
 from tui.screen.pod_table import STATUS_STYLES, PodEntry
 from tui.status.kubectl_columns import status_color
-from tui.status.timestamps import since
+from tui.status.timestamps import as_utc, parse_rfc3339, since
 
 LABEL_STYLE = "bold #8fb0d0"
 
@@ -101,6 +102,27 @@ def _state_text(state: Mapping[str, Any] | None, now: datetime) -> Text:
     return Text("-", style="dim")
 
 
+def terminating(pod: Mapping[str, Any], now: datetime) -> tuple[Text | None, datetime | None]:
+    """``Terminating: grace 30s, 12s left`` for a pod being deleted, and when it next reads
+    differently (a process that ignores SIGTERM, like busybox's httpd or sleep as PID 1, is
+    only killed when the grace period runs out: the wait is worth showing)."""
+    metadata = pod.get("metadata") or {}
+    deadline = parse_rfc3339(metadata.get("deletionTimestamp"))
+    phase = (pod.get("status") or {}).get("phase")
+    if deadline is None or phase in ("Succeeded", "Failed"):
+        return None, None
+    grace = metadata.get("deletionGracePeriodSeconds")
+    text = Text("Terminating: ", style=STATUS_STYLES["pending"])
+    text.append(f"grace {grace}s" if grace is not None else "grace period")
+    left = math.ceil((deadline - as_utc(now)).total_seconds())
+    if left >= 1:
+        text.append(f", {left}s left", style="bold")
+        text.append("  (then SIGKILL)", style="dim")
+        return text, deadline - timedelta(seconds=left - 1)
+    text.append(" over: the containers are being killed", style="bold")
+    return text, None
+
+
 def _pairs(rows: list[tuple[str, RenderableType]]) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style=LABEL_STYLE, no_wrap=True)
@@ -127,6 +149,9 @@ def status_renderable(entry: PodEntry, now: datetime) -> RenderableType:
     parts.append(summary)
     if entry.offline:
         parts.append(Text("Podman cannot be reached: last known state", style="#b080d0"))
+    leaving, _ = terminating(pod, now)
+    if leaving is not None and not entry.offline:
+        parts.append(leaving)
     if entry.problem:
         parts.append(Text(f"⚠ manifest invalid (the pod keeps running): {entry.problem}", style="bold #e0c040"))
     parts.append(
@@ -316,7 +341,8 @@ class StatusTab(VerticalScroll):
             self.due = None
             self.body.show(Text("No pod selected.", style="dim"))
             return
-        self.due = next_age_change(entry.moments, now)
+        _, countdown = terminating(entry.pod, now)
+        self.due = earliest([next_age_change(entry.moments, now), countdown])
         self.body.show(status_renderable(entry, now), only_if_changed=only_if_changed)
 
     def show_pulls(self, entry: PodEntry | None, pulls: Mapping[str, Any]) -> None:
