@@ -2,7 +2,7 @@
 
 Starts a private Podman service, writes a few demo pods into a temporary manifests folder
 (a web server with a hostPort, a pod with a sidecar, a crash loop, a pod stuck in its init
-container, a pod reading a ConfigMap and a Secret), waits on the engine's updates until
+container, a pod reading a ConfigMap and a Secret, and a new file with a mistake), waits on the engine's updates until
 the screen shows each intended state, then drives the app headless (160x45, Pilot) and
 saves SVG screenshots with ``save_screenshot``; each SVG is converted to PNG with
 ``rsvg-convert`` (Debian: ``apt-get install -y librsvg2-bin``). The pods are removed at
@@ -35,6 +35,7 @@ from tui.screen.app import PodtuiApp, make_app  # noqa: E402
 from tui.screen.describe_screen import DescribeScreen  # noqa: E402
 from tui.screen.events_tab import EventsTable  # noqa: E402
 from tui.screen.help_screen import HelpScreen  # noqa: E402
+from tui.screen.invalid_files import InvalidFilesScreen  # noqa: E402
 from tui.screen.log_view import LogView  # noqa: E402
 from tui.screen.manifest_editor import ManifestEditorScreen  # noqa: E402
 from tui.screen.pod_form import NewPodScreen  # noqa: E402
@@ -201,6 +202,17 @@ spec:
               name: greeter-token
               key: token
 """,
+        "worker.yaml": """\
+# a new file with a mistake: no pod is created, the list's title counts it (:problems)
+apiVersion: v1
+kind: Pod
+metadata:
+  name: worker
+spec:
+  containers:
+    - name: worker
+      command: ["sh", "-c", "sleep 3600"]
+""",
     }
 
 
@@ -283,6 +295,7 @@ def intended_states(app: PodtuiApp) -> bool:
         and cell(app, "migrate", "status") == "Init:0/1"
         and cell(app, "flaky", "status") == "CrashLoopBackOff"
         and restarts(app, "flaky") >= 2
+        and len(app.invalid_files()) == 1
     )
 
 
@@ -382,6 +395,11 @@ async def drive(app: PodtuiApp, pilot: Pilot[int], out: Path, folder: Path) -> l
     await pilot.press("question_mark")
     await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
     await shooter.shoot("help", "help: every key, by panel")
+    await pilot.press("escape")
+
+    app.run_jump("problems")
+    await wait_until(pilot, lambda: isinstance(app.screen, InvalidFilesScreen), ":problems")
+    await shooter.shoot("problems", ":problems: the invalid new file worker.yaml and its first problem")
     await pilot.press("escape")
     return shooter.saved
 

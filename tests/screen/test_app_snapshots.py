@@ -69,3 +69,39 @@ def test_describe_screen(snap_compare, app: PodtuiApp) -> None:  # type: ignore[
 
 def test_help_screen(snap_compare, app: PodtuiApp) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(app, terminal_size=SIZE, run_before=prepare(None, ("question_mark",)))
+
+
+def test_main_screen_at_80x24(snap_compare, app: PodtuiApp) -> None:  # type: ignore[no-untyped-def]
+    """? and q lead the footer; PORTS, MANIFEST and IP are left out rather than cut."""
+    assert snap_compare(app, terminal_size=(80, 24), run_before=prepare())
+
+
+def test_terminating_pod_status(snap_compare, app: PodtuiApp) -> None:  # type: ignore[no-untyped-def]
+    """The grace period's countdown."""
+    assert snap_compare(app, terminal_size=SIZE, run_before=prepare("staging/old-web", ("1",)))
+
+
+def test_invalid_files(snap_compare, app: PodtuiApp) -> None:  # type: ignore[no-untyped-def]
+    """:problems lists a new file the reconciler refuses."""
+    from fake_engine import MANIFESTS
+
+    from tui.reconciler.updates import FileProblems
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        await prepare()(pilot)
+        bad = MANIFESTS / "worker.yaml"
+        app.engine.publish(
+            FileProblems(
+                str(bad),
+                [
+                    f"{bad}:8:7: spec.containers[0].image: Required value",
+                    f"{bad}:4:9: metadata.name: Invalid value: \"Worker\": a lowercase RFC 1123 subdomain",
+                ],
+            )
+        )
+        await wait_until(pilot, lambda: bool(app.invalid_files()), 10, "the invalid file")
+        app.run_jump("problems")
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

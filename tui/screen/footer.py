@@ -14,6 +14,9 @@ from textual.widgets import Footer
 FIRST_ACTIONS = ("help", "quit")
 #: Below this many columns the keys lose their padding.
 COMPACT_BELOW = 120
+#: ... and below this, ``^p palette`` (docked right, it covered the last keys) goes; ``?``
+#: lists ctrl+p.
+PALETTE_FROM = 100
 
 
 class PodtuiFooter(Footer):
@@ -28,5 +31,9 @@ class PodtuiFooter(Footer):
         yield from (w for w in widgets if not any(w is f for f in first))
 
     def on_resize(self, event: events.Resize) -> None:
-        """Compact keys on a narrow terminal."""
+        """Compact keys on a narrow terminal; no palette key on a very narrow one."""
         self.compact = event.size.width < COMPACT_BELOW
+        palette = event.size.width >= PALETTE_FROM
+        if palette != self.show_command_palette:
+            self.show_command_palette = palette
+            self.call_after_refresh(self.recompose)
