@@ -114,3 +114,9 @@ async def test_a_change_on_disk_while_masked_reloads_masked(web: Path) -> None:
         await until(pilot, lambda: screen.base == changed, 15)
         assert screen.masked and "swordfish" not in screen.text_area.text
         assert screen.real_text == changed
+        web.write_text("")  # caught half written: still masked when the Secret comes back
+        await until(pilot, lambda: screen.base == "", 15)
+        assert screen.masked
+        web.write_text(WEB_YAML)
+        await until(pilot, lambda: screen.base == WEB_YAML, 15)
+        assert screen.masked and "hunter2" not in screen.text_area.text

@@ -165,7 +165,10 @@ class ManifestEditorScreen(Screen["Path | None"]):
         #: The text on disk as last loaded, saved or acknowledged (the merge base).
         self.base: str | None = disk
         self.initial_text = disk if disk is not None else template_text(template, self.path.stem)
-        shown, self.masked = mask_secrets_keeping_lines(self.initial_text)
+        # a file's Secret values are masked on screen; a new file's template is the user's own
+        shown, self.masked = (
+            mask_secrets_keeping_lines(disk) if disk is not None else (self.initial_text, False)
+        )
         #: What the text area holds at first (Secret values masked until ``x``).
         self.shown_text = shown
         self.problems: list[Problem] = []
@@ -505,6 +508,8 @@ class ManifestEditorScreen(Screen["Path | None"]):
                 self._refresh_title()
                 return True
             self.base = disk
+            # stays masked even when the reloaded text holds no Secret: an editor elsewhere
+            # may have caught the file half written, and the next reload may hold them again
             self._replace_buffer(self._on_screen(disk))
             self._note("reloaded: the file changed on disk")
             self._refresh_title()
