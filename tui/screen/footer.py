@@ -23,7 +23,11 @@ class PodtuiFooter(Footer):
     """A footer whose help and quit keys are always on screen."""
 
     def compose(self) -> ComposeResult:
-        """Textual's keys, with ``?`` and ``q`` moved to the front."""
+        """Textual's keys, with ``?`` and ``q`` moved to the front.
+
+        (Binding groups, which Textual composes inside a ``with KeyGroup()``, would not
+        survive this reordering; podtui's bindings use none.)
+        """
         widgets = list(super().compose())
         first = [w for w in widgets if getattr(w, "action", None) in FIRST_ACTIONS]
         first.sort(key=lambda key: FIRST_ACTIONS.index(getattr(key, "action", "")))
