@@ -14,7 +14,7 @@ from folder_helpers import cleanup, pod_yaml, podman_pods, running, uid, until, 
 from tui.config import Settings
 from tui.podman.service import podman_env
 from tui.reconciler.pod_plan import folder_id, podman_pod_name
-from tui.reconciler.updates import ConnectionChanged, PodChanged
+from tui.reconciler.updates import ConnectionChanged, FileProblems, PodChanged
 from tui.session import Session
 from tui.status.kubectl_columns import status_column
 
@@ -153,6 +153,31 @@ async def test_second_instance_is_a_viewer_and_takes_over(
         )
     finally:
         await cleanup(viewer)
+
+
+async def test_a_viewer_shows_the_invalid_files_the_reconciler_refused(
+    folder_settings: Settings, test_labels: dict[str, str]
+) -> None:
+    folder = folder_settings.manifests_dir
+    owner = Session(folder_settings)
+    await owner.start()
+    viewer = Session(folder_settings)
+    seen: dict[str, list[str]] = {}
+    try:
+        await viewer.start()
+        assert viewer.role == "viewer"
+        viewer.engine.add_listener(
+            lambda u: seen.__setitem__(u.path, u.problems) if isinstance(u, FileProblems) else None
+        )
+        bad = folder / "bad.yaml"
+        write(bad, pod_yaml("Bad_Name", test_labels))
+        await until(viewer.engine, lambda: bool(seen.get(str(bad))), 15, "the viewer hears of it")
+        assert "metadata.name" in seen[str(bad)][0] and f"{bad}:" in seen[str(bad)][0]
+        write(bad, pod_yaml("good-name", test_labels))
+        await until(viewer.engine, lambda: seen.get(str(bad)) == [], 30, "valid again")
+    finally:
+        await viewer.close()
+        await cleanup(owner)
 
 
 async def test_a_take_over_keeps_the_crash_loop_back_off(

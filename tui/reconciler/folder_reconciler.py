@@ -84,6 +84,7 @@ class FolderReconciler:
         self.files: dict[Path, FileState] = {}
         self.owners: dict[PodKey, Path] = {}
         self.file_problems: dict[Path, list[str]] = {}
+        self._first_problems_save = True  # a stale file from an earlier reconciler is replaced
         self._lock = asyncio.Lock()
         self._again = False
         self._tasks: list[asyncio.Task[Any]] = []
@@ -289,6 +290,7 @@ class FolderReconciler:
         return isinstance(manifest, str) and Path(manifest).parent == self.folder
 
     def _publish_file_problems(self, problems_by_file: dict[Path, list[str]]) -> None:
+        before_all = {path: list(found) for path, found in self.file_problems.items() if found}
         for path in set(self.file_problems) | set(problems_by_file):
             now = problems_by_file.get(path, [])
             before = self.file_problems.get(path)
@@ -306,6 +308,14 @@ class FolderReconciler:
         for path in list(self.file_problems):
             if path not in problems_by_file:
                 del self.file_problems[path]
+        after_all = {path: list(found) for path, found in self.file_problems.items() if found}
+        if after_all != before_all or self._first_problems_save:
+            # a viewer of this folder shows the same invalid files (see ViewerFeed)
+            self._first_problems_save = False
+            with contextlib.suppress(OSError):
+                self.engine.store.save_file_problems(
+                    {str(path): found for path, found in sorted(after_all.items())}
+                )
 
 
 def _document_from_obj(obj: dict[str, Any], path: Path) -> Document:

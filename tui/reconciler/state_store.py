@@ -18,6 +18,9 @@ from typing import Any
 WRITE_DELAY = 0.05  # coalesce bursts of changes into one write per pod
 
 
+FILE_PROBLEMS = "file-problems.json"  # what a viewer shows as invalid files
+
+
 def pod_file_name(namespace: str, name: str) -> str:
     """One file per pod; ``_`` cannot occur in namespaces or pod names, so this is unique."""
     return f"{namespace}_{name}.json"
@@ -118,3 +121,22 @@ class StateStore:
         """The persisted back-off entries (empty when none)."""
         data = read_json(self.root / "backoff.json")
         return data if isinstance(data, dict) else {}
+
+    # -- invalid files ----------------------------------------------------------------------------------
+
+    @property
+    def file_problems_path(self) -> Path:
+        """Where the reconciler keeps the problems of the folder's invalid files."""
+        return self.root / FILE_PROBLEMS
+
+    def save_file_problems(self, data: dict[str, list[str]]) -> None:
+        """Persist ``{manifest path: problems}`` (only files that have problems)."""
+        atomic_write_json(self.file_problems_path, data)
+
+    def load_file_problems(self) -> dict[str, list[str]]:
+        """The persisted problems by file (empty when none)."""
+        data = read_json(self.file_problems_path)
+        if not isinstance(data, dict):
+            return {}
+        return {str(k): [str(p) for p in v] for k, v in data.items() if isinstance(v, list)}
+

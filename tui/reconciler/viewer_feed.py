@@ -16,7 +16,7 @@ from watchfiles import awatch
 
 from tui.engine import Engine
 from tui.reconciler.state_store import read_json
-from tui.reconciler.updates import EventRecorded, PodChanged, PodRemoved
+from tui.reconciler.updates import EventRecorded, FileProblems, PodChanged, PodRemoved
 from tui.status.events import event_from_dict
 
 
@@ -29,12 +29,14 @@ class ViewerFeed:
         self._task: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
         self._seen_events: dict[tuple[str, str], set[tuple[str, str, str, int]]] = {}
+        self._file_problems: dict[str, list[str]] = {}
 
     async def start(self) -> None:
         """Load every snapshot, then follow changes."""
         self.pods_dir.mkdir(parents=True, exist_ok=True)
         for path in sorted(self.pods_dir.glob("*.json")):
             self._load(path)
+        self._load_file_problems()
         self._task = asyncio.create_task(self._follow(), name="viewer-feed")
 
     async def stop(self) -> None:
@@ -46,11 +48,38 @@ class ViewerFeed:
                 await self._task
 
     async def _follow(self) -> None:
-        async for changes in awatch(self.pods_dir, step=30, stop_event=self._stop, recursive=False):
+        problems_file = self.engine.store.file_problems_path
+        def wanted(_change: object, raw: str) -> bool:
+            path = Path(raw)
+            return path == problems_file or path.parent == self.pods_dir
+
+        async for changes in awatch(
+            self.pods_dir,
+            problems_file.parent,
+            watch_filter=wanted,
+            step=30,
+            stop_event=self._stop,
+            recursive=False,
+        ):
             for _, raw in changes:
                 path = Path(raw)
-                if path.suffix == ".json" and not path.name.startswith("."):
+                if path == problems_file:
+                    self._load_file_problems()
+                elif (
+                    path.parent == self.pods_dir
+                    and path.suffix == ".json"
+                    and not path.name.startswith(".")
+                ):
                     self._load(path)
+
+    def _load_file_problems(self) -> None:
+        """Publish the reconciler's invalid files as it does (an empty list: valid again)."""
+        now = self.engine.store.load_file_problems()
+        for path in sorted(set(self._file_problems) | set(now)):
+            found = now.get(path, [])
+            if self._file_problems.get(path, []) != found:
+                self.engine._publish(FileProblems(path, list(found)))
+        self._file_problems = now
 
     def _load(self, path: Path) -> None:
         namespace, _, name = path.stem.partition("_")
