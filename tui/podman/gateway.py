@@ -75,12 +75,19 @@ class PodmanGateway:
         self._events_thread: threading.Thread | None = None
         self._events_stop = threading.Event()
         self._events_response: Any = None
+        self._closed = False  # after close(), calls raise PodmanUnavailable
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn(*args, **kwargs)`` on a worker thread; a dead service raises PodmanUnavailable."""
         loop = asyncio.get_running_loop()
+        if self._closed:
+            raise PodmanUnavailable("the Podman connection is closed (podtui is stopping)")
         try:
             return await loop.run_in_executor(self._executor, lambda: fn(*args, **kwargs))
+        except RuntimeError as exc:
+            if self._closed:  # "cannot schedule new futures after shutdown": a late task
+                raise PodmanUnavailable("the Podman connection is closed (podtui is stopping)") from exc
+            raise
         except Exception as exc:
             if is_connection_error(exc):
                 raise PodmanUnavailable(f"lost the Podman service at {self.endpoint.url}") from exc
@@ -157,6 +164,7 @@ class PodmanGateway:
 
     def close(self) -> None:
         """Stop events and the worker threads; pending calls finish first."""
+        self._closed = True
         self.stop_events()
         self._executor.shutdown(wait=False, cancel_futures=True)
         for client in (self.client, self._event_client):
