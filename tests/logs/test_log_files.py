@@ -456,3 +456,18 @@ async def test_changes_iterator_coalesces(tmp_path: Path) -> None:
             total += (await asyncio.wait_for(anext(stream), 5)).appended
         assert total == 3
         await stream.aclose()
+
+
+def test_since_compares_times_not_bytes_when_conmon_writes_a_local_offset(tmp_path: Path) -> None:
+    """conmon stamps lines in local time with its offset; --since is an instant (UTC here)."""
+    path = tmp_path / "local.log"
+    path.write_bytes(
+        b"2026-01-01T13:00:00.000000000+01:00 stdout F at 12:00:00Z\n"
+        b"2026-01-01T13:00:10.000000000+01:00 stdout F at 12:00:10Z\n"
+    )
+    pod = PodLogs("demo", [instance(path, "web", 0, finished=True)])
+    try:
+        since = datetime(2026, 1, 1, 12, 0, 5, tzinfo=UTC)
+        assert list(iter_lines(pod, since=since, container="web")) == ["at 12:00:10Z"]
+    finally:
+        pod.close()

@@ -3,8 +3,7 @@
 kubectl prints the current container's log (``--previous``: the one before), never a
 restart's predecessor; so each attempt is read from its own file index, not from the
 log reader's chained view, and ``-f`` moves from one attempt's index to the next when a
-restart adds one. Row selection (``--tail``, ``--since``) works on anchors (``row -
-prepended_total``) so that history still being indexed at the front cannot shift it.
+restart adds one. Row selection (``--tail``, ``--since``) is ``log_files.rows_to_print``.
 """
 
 from __future__ import annotations
@@ -14,48 +13,24 @@ import contextlib
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 
-from tui.podman.log_files import LogInstance, PodLogs, format_line
-from tui.podman.log_format import format_timestamp
+from tui.podman.log_files import LogInstance, PodLogs, format_line, rows_between, rows_to_print
 from tui.podman.log_sequence import LineSequence
-
-CHUNK = 1000
-
-
-def selected_rows(view: LineSequence, since: datetime | None, tail: int | None) -> tuple[int, int]:
-    """Anchored ``[first, end)`` of the rows ``--since``/``--tail`` select (blocks to index)."""
-    if since is not None or tail is None:
-        view.wait_complete()
-    elif tail > 0:
-        view.wait_for(lambda: view.count >= tail or view.complete)
-    with view.lock:
-        count, pre = view.count, view.prepended_total
-        first = view.first_row_at(format_timestamp(since)) if since is not None else 0
-        if tail is not None:
-            first = max(first, count - tail)
-        return first - pre, count - pre
 
 
 def rendered(
     view: LineSequence, first: int, end: int, *, timestamps: bool, prefix: str
 ) -> Iterator[str]:
     """Rows between two anchors as printed lines (restart markers left out)."""
-    anchor = first
-    while anchor < end:
-        with view.lock:
-            pre = view.prepended_total
-            stop = min(end, anchor + CHUNK)
-            batch = view.lines(anchor + pre, stop + pre)
-        anchor = stop
-        for line in batch:
-            if not line.is_marker:
-                yield prefix + format_line(line, timestamps=timestamps)
+    for line in rows_between(view, first, end):
+        if not line.is_marker:
+            yield prefix + format_line(line, timestamps=timestamps)
 
 
 def history(
     view: LineSequence, since: datetime | None, tail: int | None, *, timestamps: bool, prefix: str
 ) -> Iterator[str]:
     """Everything selected from one attempt, as it is now."""
-    first, end = selected_rows(view, since, tail)
+    first, end = rows_to_print(view, since, tail)
     return rendered(view, first, end, timestamps=timestamps, prefix=prefix)
 
 
@@ -90,7 +65,7 @@ async def follow_attempts(
     view = pod_logs.index_of(instance)
     unsubscribe_view = view.subscribe(poke)
     try:
-        first, end = await asyncio.to_thread(selected_rows, view, since, tail)
+        first, end = await asyncio.to_thread(rows_to_print, view, since, tail)
         for text in rendered(view, first, end, timestamps=timestamps, prefix=prefix):
             yield text
         while True:

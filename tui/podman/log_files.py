@@ -333,25 +333,14 @@ def format_line(line: LogLine, *, timestamps: bool = False, prefix: bool = False
     return head + line.text
 
 
-def _first_row_since(view: LineSequence, since: datetime) -> int:
-    from tui.podman.log_format import parse_timestamp
-
-    with view.lock:
-        lo, hi = 0, view.count
-        while lo < hi:
-            mid = (lo + hi) // 2
-            moment = parse_timestamp(view.sort_key(mid))
-            if moment is not None and moment < since:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
+CHUNK = 1000  # rows read under the lock at a time, so a writer is never held up long
 
 
-def _rows_to_print(view: LineSequence, since: datetime | None, tail: int | None) -> tuple[int, int]:
+def rows_to_print(view: LineSequence, since: datetime | None, tail: int | None) -> tuple[int, int]:
     """Anchored ``[first, end)`` of the rows ``--since``/``--tail`` select, waiting if needed.
 
-    A negative ``tail`` means all rows, as kubectl's ``--tail=-1``.
+    Anchors are ``row - prepended_total``, so history still being indexed at the front cannot
+    shift them. A negative ``tail`` means all rows, as kubectl's ``--tail=-1``.
     """
     if tail is not None and tail < 0:
         tail = None
@@ -361,29 +350,32 @@ def _rows_to_print(view: LineSequence, since: datetime | None, tail: int | None)
         view.wait_for(lambda: view.count >= tail or view.complete)
     with view.lock:
         count, pre = view.count, view.prepended_total
-        first = 0
-        if since is not None:
-            first = _first_row_since(view, since)
+        first = view.first_row_at(since) if since is not None else 0
         if tail is not None:
-            first = max(first, count - max(tail, 0))
+            first = max(first, count - tail)
         return first - pre, count - pre
+
+
+def rows_between(view: LineSequence, first: int, end: int) -> Iterator[LogLine]:
+    """The rows between two anchors, read a chunk at a time under the lock."""
+    anchor = first
+    while anchor < end:
+        with view.lock:
+            pre = view.prepended_total
+            stop = min(end, anchor + CHUNK)
+            batch = view.lines(anchor + pre, stop + pre)
+        anchor = stop
+        yield from batch
 
 
 def _lines_between(
     view: LineSequence, first: int, end: int, *, timestamps: bool, prefix: bool, markers: bool
 ) -> Iterator[str]:
-    """Formatted rows between two anchors, read a chunk at a time under the lock."""
-    anchor = first
-    while anchor < end:
-        with view.lock:
-            pre = view.prepended_total
-            stop = min(end, anchor + 1000)
-            batch = view.lines(anchor + pre, stop + pre)
-        anchor = stop
-        for line in batch:
-            if line.is_marker and not markers:
-                continue
-            yield format_line(line, timestamps=timestamps, prefix=prefix)
+    """Formatted rows between two anchors."""
+    for line in rows_between(view, first, end):
+        if line.is_marker and not markers:
+            continue
+        yield format_line(line, timestamps=timestamps, prefix=prefix)
 
 
 def iter_lines(
@@ -404,7 +396,7 @@ def iter_lines(
     ``markers=False``.
     """
     view = pod_logs.view(container, previous)
-    first, end = _rows_to_print(view, since, tail)
+    first, end = rows_to_print(view, since, tail)
     yield from _lines_between(
         view, first, end, timestamps=timestamps, prefix=view.interleaved, markers=markers
     )
@@ -431,7 +423,7 @@ async def follow_lines(
     queue, unsubscribe = _change_queue(view)
     waiter = asyncio.ensure_future(stop.wait()) if stop is not None else None
     try:
-        first, end = await asyncio.to_thread(_rows_to_print, view, since, tail)
+        first, end = await asyncio.to_thread(rows_to_print, view, since, tail)
         prefix = view.interleaved
         for text in _lines_between(
             view, first, end, timestamps=timestamps, prefix=prefix, markers=markers

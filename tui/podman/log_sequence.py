@@ -16,9 +16,10 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Generic, TypeVar
 
-from tui.podman.log_format import LogLine
+from tui.podman.log_format import LogLine, parse_timestamp
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -138,13 +139,19 @@ class LineSequence:
         """Block until history is fully indexed."""
         return self.wait_for(lambda: self.complete, timeout)
 
-    def first_row_at(self, key: bytes) -> int:
-        """The first row whose timestamp is at or after ``key`` (rows are in time order)."""
+    def first_row_at(self, moment: datetime) -> int:
+        """The first row written at or after ``moment`` (rows are in time order).
+
+        Timestamps are compared as times, not as bytes: conmon writes local time with its
+        offset (``+01:00``), so a UTC key would be off by the offset. A row whose timestamp
+        does not parse counts as not before ``moment``.
+        """
         with self.lock:
             lo, hi = 0, self.count
             while lo < hi:
                 mid = (lo + hi) // 2
-                if self.sort_key(mid) < key:
+                written = parse_timestamp(self.sort_key(mid))
+                if written is not None and written < moment:
                     lo = mid + 1
                 else:
                     hi = mid
