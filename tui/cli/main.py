@@ -96,8 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if func is None:
         from tui.cli.default import run_default
 
-        func = run_default
-    if func is not _app_default():
+        func = run_default  # the app: it logs to a file of its own (tui/screen/launch.py)
+    else:
         _log_to_state_dir(args)
     try:
         return int(func(args) or 0)
@@ -121,12 +121,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-
-
-def _app_default() -> object:
-    from tui.cli.default import run_default
-
-    return run_default
 
 
 def _log_to_state_dir(args: argparse.Namespace) -> None:
